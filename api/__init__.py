@@ -1,0 +1,1 @@
+"""The Litestar web application: ``uvicorn api.app:create_app --factory``."""

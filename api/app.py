@@ -1,0 +1,93 @@
+"""The Litestar app factory: ``uvicorn api.app:create_app --factory``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
+
+from api.auth.controllers import AuthController
+from api.auth.guards import current_user
+from api.context import AppContext
+from api.errors import handle_exception
+from api.events.controllers import EventsController
+from api.health.controllers import HealthController
+from api.jobs.controllers import JobsController
+from api.media.controllers import MediaController
+from api.middleware import RequestIdMiddleware
+from api.notifications.controllers import NotificationsController
+from api.recordings.controllers import RecordingsController
+from api.users.controllers import UsersController
+from core.events import CHANNELS_KEY_PREFIX
+from core.logging import configure_logging
+from core.settings import Settings
+from storage.db import create_engine, create_session_factory
+from storage.objects import create_object_store
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level, process="web")
+    redis = Redis.from_url(settings.redis.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30)
+    holder: dict[str, AppContext] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        engine = create_engine(settings.database)
+        store = create_object_store(settings.storage)
+        await store.ensure_ready()
+        holder["ctx"] = AppContext(
+            settings=settings, engine=engine, sessions=create_session_factory(engine), redis=redis, store=store
+        )
+        try:
+            yield
+        finally:
+            await store.close()
+            await engine.dispose()
+            await redis.aclose()
+
+    channels = ChannelsPlugin(
+        backend=RedisChannelsPubSubBackend(redis=redis, key_prefix=CHANNELS_KEY_PREFIX),
+        arbitrary_channels_allowed=True,
+        create_ws_route_handlers=False,
+        subscriber_max_backlog=1000,
+    )
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            AuthController,
+            UsersController,
+            RecordingsController,
+            JobsController,
+            NotificationsController,
+            EventsController,
+            MediaController,
+        ],
+        dependencies={
+            "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),
+            "current_user": Provide(current_user),
+        },
+        lifespan=[lifespan],
+        plugins=[channels],
+        middleware=[RequestIdMiddleware],
+        exception_handlers={Exception: handle_exception},
+        openapi_config=OpenAPIConfig(
+            title="Cadenza API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,41 @@
+"""Request and response bodies of the auth endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Username = Annotated[str, msgspec.Meta(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+Password = Annotated[str, msgspec.Meta(min_length=8, max_length=128)]
+
+
+class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    username: Username
+    password: Password
+    role: Literal["student", "teacher"] = "student"
+    display_name: Annotated[str, msgspec.Meta(max_length=120)] | None = None
+
+
+class LoginRequest(msgspec.Struct):
+    """``login`` is an e-mail address or a username."""
+
+    login: Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class RefreshRequest(msgspec.Struct):
+    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+
+
+class LogoutRequest(msgspec.Struct):
+    refresh_token: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+
+
+class TokenPair(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int = 0

@@ -1,0 +1,1 @@
+"""Server-sent events for the caller: job progress, recording ready/failed, notifications."""

@@ -1,0 +1,1 @@
+"""Job state and its steps."""

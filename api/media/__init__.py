@@ -1,0 +1,1 @@
+"""Signed, Range-capable downloads of locally stored media."""

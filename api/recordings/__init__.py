@@ -1,0 +1,1 @@
+"""Recordings: streaming upload, listing, detail, update, delete."""

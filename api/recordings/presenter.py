@@ -1,0 +1,83 @@
+"""Turn recording rows into response bodies, with media URLs for the caller."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from api.context import AppContext
+from api.recordings.schemas import RecordingLinks, RecordingOut, RenditionOut
+from storage.models.recordings import Recording, RecordingStatus
+from storage.objects.signing import sign_media_path
+
+
+class MediaUrls:
+    """Presigned GET URLs on S3; short-lived signed API URLs (Range-capable) on local storage."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.ttl = ctx.settings.media.media_url_ttl_seconds
+
+    async def url_for(self, key: str, *, filename: str | None = None) -> str:
+        presigned = await self.ctx.store.presigned_url(key, expires=self.ttl, filename=filename)
+        if presigned is not None:
+            return presigned
+        query = sign_media_path(key, secret=self.ctx.settings.auth.secret_key, expires_at=int(time.time()) + self.ttl)
+        return f"{self.ctx.settings.public_base_url}/media/{key}?{query}"
+
+
+async def present(ctx: AppContext, recording: Recording, job_id: uuid.UUID | None) -> RecordingOut:
+    urls = MediaUrls(ctx)
+    ready = recording.status == RecordingStatus.READY
+    renditions = (
+        [
+            RenditionOut(
+                name=r.name,
+                content_type=r.content_type,
+                width=r.width,
+                height=r.height,
+                bitrate=r.bitrate,
+                size_bytes=r.size_bytes,
+                duration_seconds=r.duration_seconds,
+                url=await urls.url_for(r.storage_key),
+            )
+            for r in recording.renditions
+        ]
+        if ready
+        else []
+    )
+
+    async def optional(key: str | None) -> str | None:
+        return await urls.url_for(key) if key and ready else None
+
+    base = ctx.settings.public_base_url
+    return RecordingOut(
+        id=recording.id,
+        owner_id=recording.owner_id,
+        title=recording.title,
+        description=recording.description,
+        piece=recording.piece,
+        composer=recording.composer,
+        status=recording.status,
+        media_kind=recording.media_kind,
+        original_filename=recording.original_filename,
+        size_bytes=recording.size_bytes,
+        duration_seconds=recording.duration_seconds,
+        width=recording.width,
+        height=recording.height,
+        error_code=recording.error_code,
+        error_message=recording.error_message,
+        created_at=recording.created_at,
+        updated_at=recording.updated_at,
+        ready_at=recording.ready_at,
+        job_id=job_id,
+        renditions=renditions,
+        thumbnail_url=await optional(recording.thumbnail_key),
+        poster_url=await optional(recording.poster_key),
+        waveform_url=await optional(recording.waveform_key),
+        links=RecordingLinks(
+            self=f"{base}/api/v1/recordings/{recording.id}",
+            job=f"{base}/api/v1/jobs/{job_id}" if job_id else None,
+            events=f"{base}/api/v1/events",
+        ),
+    )

@@ -1,0 +1,80 @@
+"""Recording bodies. Create comes as multipart form fields; update is a PATCH with UNSET defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+import msgspec
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+LongText = Annotated[str, msgspec.Meta(max_length=5000)]
+
+
+class RecordingFields(msgspec.Struct, forbid_unknown_fields=True):
+    """The text fields of an upload form, validated like a JSON body."""
+
+    title: Title | None = None
+    description: LongText | None = None
+    piece: ShortText | None = None
+    composer: ShortText | None = None
+
+
+class RecordingUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    piece: ShortText | None | msgspec.UnsetType = msgspec.UNSET
+    composer: ShortText | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class RenditionOut(msgspec.Struct):
+    name: str
+    content_type: str
+    width: int | None
+    height: int | None
+    bitrate: int | None
+    size_bytes: int
+    duration_seconds: float | None
+    url: str
+
+
+class RecordingLinks(msgspec.Struct):
+    self: str
+    job: str | None
+    events: str
+
+
+class RecordingOut(msgspec.Struct):
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    title: str
+    description: str | None
+    piece: str | None
+    composer: str | None
+    status: str
+    media_kind: str | None
+    original_filename: str | None
+    size_bytes: int
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    error_code: str | None
+    error_message: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    ready_at: dt.datetime | None
+    job_id: uuid.UUID | None
+    renditions: list[RenditionOut]
+    thumbnail_url: str | None
+    poster_url: str | None
+    waveform_url: str | None
+    links: RecordingLinks
+
+
+class RecordingPage(msgspec.Struct):
+    items: list[RecordingOut]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,1 @@
+"""Shared foundations: settings, errors, logging, ids. Imports nothing else from the project."""

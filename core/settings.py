@@ -1,0 +1,193 @@
+"""Typed settings built from the environment once, in each process's entry point.
+
+Nothing reads the environment at import time: ``Settings.from_env()`` is called by the app
+factory, the worker broker setup and the relay, and the result is passed down.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str
+    pool_size: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RedisSettings:
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    """``file://`` path (LocalStore) or ``s3://`` endpoint (S3Store on the minio SDK)."""
+
+    url: str
+    scheme: str
+    local_root: Path | None = None
+    endpoint: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = None
+    bucket: str | None = None
+    secure: bool = False
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    secret_key: str
+    algorithm: str = "HS256"
+    access_token_expire_minutes: int = 30
+    refresh_token_expire_days: int = 7
+
+
+@dataclass(frozen=True, slots=True)
+class MediaSettings:
+    max_upload_bytes: int = 2 * 1024**3
+    max_media_seconds: int = 3 * 3600
+    max_frame_pixels: int = 4096 * 2304
+    media_url_ttl_seconds: int = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str
+    database: DatabaseSettings
+    redis: RedisSettings
+    storage: StorageSettings
+    auth: AuthSettings
+    media: MediaSettings
+    public_base_url: str
+    log_level: str
+    smtp_url: str | None
+    var_dir: Path
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build and validate settings; raise ``SettingsError`` naming the first bad variable."""
+        env = os.environ if env is None else env
+        var_dir = Path(env.get("CADENZA_VAR_DIR", ".var")).resolve()
+        environment = env.get("CADENZA_ENV", "development")
+        if environment not in {"development", "test", "production"}:
+            raise SettingsError(f"CADENZA_ENV must be development, test or production, not {environment!r}")
+        secret = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        if environment == "production" and secret == DEFAULT_SECRET_KEY:
+            raise SettingsError("SECRET_KEY must be set to a private value in production")
+        if len(secret) < 16:
+            raise SettingsError("SECRET_KEY must be at least 16 characters long")
+        log_level = env.get("LOG_LEVEL", "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
+        public_base_url = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        if not public_base_url.startswith(("http://", "https://")):
+            raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
+        return cls(
+            environment=environment,
+            database=DatabaseSettings(url=_database_url(env)),
+            redis=RedisSettings(url=_redis_url(env)),
+            storage=parse_storage_url(env.get("STORAGE_URL", f"file://{var_dir / 'objects'}")),
+            auth=AuthSettings(
+                secret_key=secret,
+                algorithm=_choice(env, "JWT_ALGORITHM", "HS256", {"HS256", "HS384", "HS512"}),
+                access_token_expire_minutes=_positive_int(env, "ACCESS_TOKEN_EXPIRE_MINUTES", 30),
+                refresh_token_expire_days=_positive_int(env, "REFRESH_TOKEN_EXPIRE_DAYS", 7),
+            ),
+            media=MediaSettings(
+                max_upload_bytes=_positive_int(env, "MAX_UPLOAD_BYTES", 2 * 1024**3),
+                max_media_seconds=_positive_int(env, "MAX_MEDIA_SECONDS", 3 * 3600),
+                max_frame_pixels=_positive_int(env, "MAX_FRAME_PIXELS", 4096 * 2304),
+                media_url_ttl_seconds=_positive_int(env, "MEDIA_URL_TTL_SECONDS", 3600),
+            ),
+            public_base_url=public_base_url,
+            log_level=log_level,
+            smtp_url=env.get("SMTP_URL") or None,
+            var_dir=var_dir,
+        )
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    url = env.get("DATABASE_URL", "postgresql+asyncpg://cadenza@127.0.0.1:5432/cadenza")
+    if url.startswith("postgresql://"):
+        url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    if not url.startswith("postgresql+asyncpg://"):
+        raise SettingsError("DATABASE_URL must be a postgresql:// or postgresql+asyncpg:// URL")
+    return url
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+    return url
+
+
+def parse_storage_url(url: str) -> StorageSettings:
+    """Parse ``file:///path`` / ``file://relative`` or ``s3://KEY:SECRET@host:port/bucket?secure=false``."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        raw = unquote(url.removeprefix("file://"))
+        if not raw:
+            raise SettingsError("STORAGE_URL file:// needs a directory")
+        return StorageSettings(url=url, scheme="file", local_root=Path(raw).resolve())
+    if parts.scheme == "s3":
+        bucket = parts.path.strip("/")
+        if not parts.hostname or not bucket or "/" in bucket:
+            raise SettingsError("STORAGE_URL must look like s3://ACCESS:SECRET@host:port/bucket")
+        if not parts.username or not parts.password:
+            raise SettingsError("STORAGE_URL s3:// needs ACCESS:SECRET credentials")
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        secure = query.get("secure", "true").lower()
+        if secure not in {"true", "false", "1", "0"}:
+            raise SettingsError("STORAGE_URL secure= must be true or false")
+        endpoint = parts.hostname + (f":{parts.port}" if parts.port else "")
+        return StorageSettings(
+            url=url,
+            scheme="s3",
+            endpoint=endpoint,
+            access_key=unquote(parts.username),
+            secret_key=unquote(parts.password),
+            bucket=bucket,
+            secure=secure in {"true", "1"},
+            region=query.get("region"),
+        )
+    raise SettingsError(f"STORAGE_URL must use file:// or s3://, not {parts.scheme or url!r}")
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than zero, not {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) -> str:
+    value = env.get(name, default)
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {sorted(allowed)}, not {value!r}")
+    return value

@@ -1,0 +1,1 @@
+"""Persistence: models, sessions, repositories, the job state machine and the object store."""

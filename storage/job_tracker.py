@@ -1,0 +1,204 @@
+"""Step transitions of a job, each in the caller's transaction, with the outbox rows they imply.
+
+Every change of a step goes through here, under a lock on the job row, so that parallel steps of
+one job (render and thumbnails) never race, the job state and the recording status are derived in
+one place (``storage.state``), and the next steps are enqueued in the same commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.ids import utcnow
+from pipelines.plans import Plan
+from storage.models.jobs import Job, JobState, JobStep, StepState
+from storage.models.recordings import Recording, RecordingStatus
+from storage.repositories.jobs import JobRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.recordings import RecordingRepository
+from storage.state import FAN_OUT_STEPS, can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
+
+
+#: A step's results, written to the recording in the same transaction that completes the step.
+RecordingChange = Callable[[AsyncSession, Recording], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A step this worker now owns."""
+
+    job: Job
+    step: JobStep
+    recording: Recording
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What changed, so the caller can publish live events after the commit."""
+
+    job: Job
+    recording: Recording | None
+    recording_status_changed: bool
+
+
+async def create_job(session: AsyncSession, recording: Recording, plan: Plan) -> Job:
+    steps = [
+        JobStep(
+            id=uuid.uuid4(),
+            name=s.name,
+            queue=s.queue,
+            position=i,
+            requires=list(s.requires),
+            state=StepState.QUEUED,
+            max_attempts=s.max_attempts,
+            progress=0.0,
+            attempts=0,
+        )
+        for i, s in enumerate(plan.steps)
+    ]
+    job = Job(id=uuid.uuid4(), recording_id=recording.id, owner_id=recording.owner_id, plan=plan.name, state=JobState.QUEUED)
+    await JobRepository(session).add(job, steps)
+    _enqueue_ready(session, job, utcnow())
+    return job
+
+
+async def claim_step(session: AsyncSession, job_id: uuid.UUID, step_name: str, *, worker: str) -> Claim | None:
+    """Mark a queued step running. None for a redelivered or stale message (nothing to do)."""
+    job = await JobRepository(session).get_locked(job_id)
+    if job is None:
+        return None
+    step = _step(job, step_name)
+    if step is None or not can_transition(step.state, StepState.RUNNING) or step.enqueued_at is None:
+        return None
+    recording = await RecordingRepository(session).get(job.recording_id)
+    if recording is None:  # deleted while queued
+        return None
+    now = utcnow()
+    step.state = StepState.RUNNING
+    step.attempts += 1
+    step.started_at = now
+    step.finished_at = None
+    step.progress = 0.0
+    step.worker = worker
+    step.error_code = None
+    step.error_message = None
+    job.started_at = job.started_at or now
+    job.state = derive_job_state(job.steps)
+    return Claim(job=job, step=step, recording=recording)
+
+
+async def complete_step(
+    session: AsyncSession,
+    job_id: uuid.UUID,
+    step_name: str,
+    *,
+    skip: tuple[str, ...] = (),
+    apply: RecordingChange | None = None,
+) -> Outcome:
+    """Mark the step succeeded, apply its results to the recording, enqueue what is now ready."""
+    job, recording, before = await _locked(session, job_id)
+    now = utcnow()
+    step = _require_step(job, step_name)
+    if apply is not None and recording is not None:
+        await apply(session, recording)
+    if can_transition(step.state, StepState.SUCCEEDED):
+        step.state = StepState.SUCCEEDED
+        step.progress = 1.0
+        step.finished_at = now
+    for name in skip:
+        other = _require_step(job, name)
+        if can_transition(other.state, StepState.SKIPPED):
+            other.state = StepState.SKIPPED
+            other.finished_at = now
+    if job.state != JobState.FAILED:
+        _enqueue_ready(session, job, now)
+    return _settle(job, recording, before, now)
+
+
+async def fail_step(
+    session: AsyncSession,
+    job_id: uuid.UUID,
+    step_name: str,
+    *,
+    error_code: str,
+    error_message: str,
+    retry_at: dt.datetime | None = None,
+) -> Outcome:
+    """Requeue the step at ``retry_at`` while attempts remain; otherwise fail the job for good."""
+    job, recording, before = await _locked(session, job_id)
+    now = utcnow()
+    step = _require_step(job, step_name)
+    step.error_code = error_code
+    step.error_message = error_message[:2000]
+    if retry_at is not None and step.attempts < step.max_attempts and step.state == StepState.RUNNING:
+        step.state = StepState.QUEUED
+        _send(session, step, job.id, now, available_at=retry_at)
+        return _settle(job, recording, before, now)
+    step.state = StepState.FAILED
+    step.finished_at = now
+    # Nothing else will produce media now: skip what has not started, then tell the owner.
+    for other in job.steps:
+        if other.state == StepState.QUEUED and other.enqueued_at is None and other.name not in FAN_OUT_STEPS:
+            other.state = StepState.SKIPPED
+            other.finished_at = now
+    job.error_code = error_code
+    if recording is not None:
+        recording.error_code = error_code
+        recording.error_message = error_message[:2000]
+    for other in job.steps:
+        if other.name in FAN_OUT_STEPS and other.state == StepState.QUEUED and other.enqueued_at is None:
+            _send(session, other, job.id, now)
+    return _settle(job, recording, before, now)
+
+
+async def _locked(session: AsyncSession, job_id: uuid.UUID) -> tuple[Job, Recording | None, str | None]:
+    job = await JobRepository(session).get_locked(job_id)
+    if job is None:
+        raise LookupError(f"job {job_id} does not exist")
+    recording = await RecordingRepository(session).get(job.recording_id, for_update=True)
+    return job, recording, recording.status if recording is not None else None
+
+
+def _settle(job: Job, recording: Recording | None, before: str | None, now: dt.datetime) -> Outcome:
+    job.state = derive_job_state(job.steps)
+    if job.state in (JobState.SUCCEEDED, JobState.FAILED) and job.finished_at is None:
+        job.finished_at = now
+    changed = False
+    if recording is not None:
+        status = recording_status_for(job.steps)
+        if status != before:
+            recording.status = status
+            changed = True
+            if status == RecordingStatus.READY:
+                recording.ready_at = now
+    return Outcome(job=job, recording=recording, recording_status_changed=changed)
+
+
+def _enqueue_ready(session: AsyncSession, job: Job, now: dt.datetime) -> None:
+    for step in steps_ready_to_enqueue(job.steps):
+        _send(session, step, job.id, now)  # type: ignore[arg-type]
+
+
+def _send(
+    session: AsyncSession, step: JobStep, job_id: uuid.UUID, now: dt.datetime, *, available_at: dt.datetime | None = None
+) -> None:
+    step.enqueued_at = now
+    OutboxRepository(session).add(
+        queue_name=step.queue, actor_name=step.name, args=[str(job_id)], available_at=available_at
+    )
+
+
+def _step(job: Job, name: str) -> JobStep | None:
+    return next((s for s in job.steps if s.name == name), None)
+
+
+def _require_step(job: Job, name: str) -> JobStep:
+    step = _step(job, name)
+    if step is None:
+        raise LookupError(f"job {job.id} has no step {name!r}")
+    return step

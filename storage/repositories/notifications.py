@@ -1,0 +1,40 @@
+"""In-app notifications, written at most once per dedupe key."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.notifications import Notification
+
+
+class NotificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_once(
+        self, *, user_id: uuid.UUID, kind: str, title: str, body: str | None, data: dict[str, Any], dedupe_key: str
+    ) -> uuid.UUID | None:
+        """Insert unless a row with ``dedupe_key`` exists; returns the new id, or None for a duplicate."""
+        stmt = (
+            insert(Notification)
+            .values(id=uuid.uuid4(), user_id=user_id, kind=kind, title=title, body=body, data=data, dedupe_key=dedupe_key)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(Notification.id)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def list_for_user(
+        self, user_id: uuid.UUID, *, limit: int, offset: int, unread_only: bool = False
+    ) -> tuple[Sequence[Notification], int]:
+        where = [Notification.user_id == user_id]
+        if unread_only:
+            where.append(Notification.read_at.is_(None))
+        total = (await self.session.execute(select(func.count()).select_from(Notification).where(*where))).scalar_one()
+        stmt = select(Notification).where(*where).order_by(Notification.created_at.desc()).limit(limit).offset(offset)
+        return (await self.session.execute(stmt)).scalars().all(), total

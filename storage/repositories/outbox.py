@@ -1,0 +1,56 @@
+"""The transactional outbox: rows written with the state change, published by the relay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.jobs import OutboxMessage
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(
+        self, *, queue_name: str, actor_name: str, args: list[Any], available_at: dt.datetime | None = None
+    ) -> OutboxMessage:
+        row = OutboxMessage(
+            message_id=uuid.uuid4(),
+            queue_name=queue_name,
+            actor_name=actor_name,
+            args=args,
+            attempts=0,
+        )
+        if available_at is not None:
+            row.available_at = available_at
+        self.session.add(row)
+        return row
+
+    async def claim_due(self, limit: int) -> Sequence[OutboxMessage]:
+        """Lock due, unsent rows; other relays skip them (``SKIP LOCKED``)."""
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.available_at <= func.now())
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def next_due_at(self) -> dt.datetime | None:
+        stmt = select(func.min(OutboxMessage.available_at)).where(OutboxMessage.sent_at.is_(None))
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def mark_sent(self, ids: Sequence[int], now: dt.datetime) -> None:
+        if ids:
+            await self.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(sent_at=now))
+
+    async def pending_count(self) -> int:
+        stmt = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        return (await self.session.execute(stmt)).scalar_one()

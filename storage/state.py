@@ -1,0 +1,65 @@
+"""The job state machine: the job's state and the recording's status derive from steps, here only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from storage.models.jobs import JobState, StepState
+from storage.models.recordings import RecordingStatus
+
+_DONE = frozenset({StepState.SUCCEEDED, StepState.SKIPPED})
+
+#: Allowed step transitions; anything else is a bug or a stale redelivery and is refused.
+STEP_TRANSITIONS: dict[str, frozenset[str]] = {
+    StepState.QUEUED: frozenset({StepState.RUNNING, StepState.SKIPPED, StepState.FAILED}),
+    StepState.RUNNING: frozenset({StepState.SUCCEEDED, StepState.FAILED, StepState.QUEUED}),
+    StepState.FAILED: frozenset({StepState.QUEUED}),  # an operator's retry
+    StepState.SUCCEEDED: frozenset(),
+    StepState.SKIPPED: frozenset(),
+}
+
+
+class StepLike(Protocol):
+    name: str
+    state: str
+    requires: list[str]
+    enqueued_at: object
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in STEP_TRANSITIONS.get(current, frozenset())
+
+
+def derive_job_state(steps: Sequence[StepLike]) -> JobState:
+    states = [s.state for s in steps]
+    if any(s == StepState.FAILED for s in states):
+        return JobState.FAILED
+    if all(s in _DONE for s in states):
+        return JobState.SUCCEEDED
+    if any(s in (StepState.RUNNING, *_DONE) for s in states):
+        return JobState.RUNNING
+    return JobState.QUEUED
+
+
+#: Steps that only fan out the outcome; the media is ready before they run.
+FAN_OUT_STEPS = frozenset({"notify"})
+
+
+def recording_status_for(steps: Sequence[StepLike]) -> RecordingStatus:
+    """Failed when any step failed; ready once every step that makes media is done."""
+    if any(s.state == StepState.FAILED for s in steps):
+        return RecordingStatus.FAILED
+    if all(s.state in _DONE for s in steps if s.name not in FAN_OUT_STEPS):
+        return RecordingStatus.READY
+    return RecordingStatus.PROCESSING
+
+
+def steps_ready_to_enqueue(steps: Sequence[StepLike]) -> list[StepLike]:
+    """Queued steps not yet sent whose requirements are all done (succeeded or skipped)."""
+    done = {s.name for s in steps if s.state in _DONE}
+    return [
+        s
+        for s in steps
+        if s.state == StepState.QUEUED and s.enqueued_at is None and all(r in done for r in s.requires)
+    ]

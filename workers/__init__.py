@@ -1,0 +1,1 @@
+"""Dramatiq workers (one process group per queue) and the outbox relay."""

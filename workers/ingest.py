@@ -1,0 +1,49 @@
+"""Queue ``ingest``: probe (ffprobe + validation) and finalize (check outputs, mark ready)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import TransientFailure
+from pipelines.media import validate_media
+from pipelines.plans import MEDIA_PLAN
+from pipelines.probe import probe_file
+from storage.job_tracker import Claim
+from storage.models.recordings import Recording
+from workers.media_files import working_copy
+from workers.runtime import WorkerContext
+from workers.steps import Progress, StepResult
+
+
+async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepResult:
+    """Read the media's facts and refuse what is not acceptable media, with a precise error code."""
+    async with working_copy(ctx, claim.recording) as (_, original):
+        info = await probe_file(str(original))
+    validate_media(
+        info, max_seconds=ctx.settings.media.max_media_seconds, max_frame_pixels=ctx.settings.media.max_frame_pixels
+    )
+    await progress(1.0)
+
+    async def apply(_: AsyncSession, recording: Recording) -> None:
+        recording.media_kind = info.kind
+        recording.duration_seconds = round(info.duration, 3)
+        recording.width = info.video.display_width if info.video else None
+        recording.height = info.video.display_height if info.video else None
+        recording.media_info = info.to_dict()
+
+    skip = tuple(s.name for s in MEDIA_PLAN.steps if s.video_only) if info.kind == "audio" else ()
+    return StepResult(skip=skip, apply=apply)
+
+
+async def finalize(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepResult:
+    """Every rendition and image the recording names must really be in the store."""
+    recording = claim.recording
+    keys = [r.storage_key for r in recording.renditions]
+    keys += [k for k in (recording.thumbnail_key, recording.poster_key, recording.waveform_key) if k]
+    if not recording.renditions:
+        raise TransientFailure("no renditions were recorded for this recording", error_code="renditions_missing")
+    for key in keys:
+        if await ctx.store.stat(key) is None:
+            raise TransientFailure(f"stored output {key} is missing", error_code="output_missing")
+    await progress(1.0)
+    return StepResult()

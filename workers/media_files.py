@@ -1,0 +1,24 @@
+"""Local working copies: ffmpeg only ever reads and writes local temp files, never URLs."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from storage.models.recordings import Recording
+from workers.runtime import WorkerContext
+
+
+@contextlib.asynccontextmanager
+async def working_copy(ctx: WorkerContext, recording: Recording) -> AsyncIterator[tuple[Path, Path]]:
+    """Download the original into a private temp dir; yields (workdir, original path)."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"cadenza-{recording.id}-"))
+    try:
+        original = workdir / "original"
+        await ctx.store.get_to_file(recording.original_key, original)
+        yield workdir, original
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,149 @@
+"""Running one pipeline step: claim it, run its handler, record the outcome, publish events.
+
+This is the one place that turns a handler's result or error into step state, so every actor
+behaves the same: redelivered messages are no-ops, deterministic media errors fail fast with their
+error code, transient faults are retried with backoff through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.errors import CadenzaError
+from core.ids import utcnow
+from core.logging import job_id_var
+from storage.job_tracker import Claim, Outcome, RecordingChange, claim_step, complete_step, fail_step
+from storage.models.jobs import JobStep
+from storage.repositories.jobs import JobRepository
+from workers.events import publish
+from workers.runtime import WorkerContext, get_context, worker_name
+
+log = logging.getLogger("cadenza.worker")
+
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_MAX_SECONDS = 120.0
+PROGRESS_MIN_INTERVAL = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    skip: tuple[str, ...] = ()
+    apply: RecordingChange | None = None
+
+
+class Progress:
+    """Throttled progress: one DB write and one live event at most every half second."""
+
+    def __init__(self, ctx: WorkerContext, claim: Claim) -> None:
+        self.ctx = ctx
+        self.step_id = claim.step.id
+        self.step_name = claim.step.name
+        self.job_id = claim.job.id
+        self.recording_id = claim.recording.id
+        self.owner_id = claim.recording.owner_id
+        self._last = 0.0
+
+    async def __call__(self, fraction: float) -> None:
+        now = time.monotonic()
+        if fraction < 1.0 and now - self._last < PROGRESS_MIN_INTERVAL:
+            return
+        self._last = now
+        fraction = max(0.0, min(1.0, fraction))
+        async with self.ctx.sessions.begin() as session:
+            await JobRepository(session).update_progress(self.step_id, fraction)
+        await publish(
+            self.ctx.redis,
+            self.owner_id,
+            "job.progress",
+            {"job_id": self.job_id, "recording_id": self.recording_id, "step": self.step_name, "progress": round(fraction, 4)},
+        )
+
+
+StepHandler = Callable[[WorkerContext, Claim, Progress], Awaitable[StepResult | None]]
+
+
+async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
+    ctx = await get_context()
+    token = job_id_var.set(job_id)
+    try:
+        job_uuid = uuid.UUID(job_id)
+        async with ctx.sessions.begin() as session:
+            claim = await claim_step(session, job_uuid, step_name, worker=worker_name())
+        if claim is None:
+            log.info("step has nothing to do (redelivered or stale)", extra={"step": step_name})
+            return
+        await _publish_step(ctx, claim.recording.owner_id, claim.job.id, claim.recording.id, claim.step)
+        started = time.monotonic()
+        try:
+            result = await handler(ctx, claim, Progress(ctx, claim)) or StepResult()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes step state, by kind
+            outcome = await _record_failure(ctx, claim, exc)
+        else:
+            async with ctx.sessions.begin() as session:
+                outcome = await complete_step(session, job_uuid, step_name, skip=result.skip, apply=result.apply)
+            log.info("step succeeded", extra={"step": step_name, "seconds": round(time.monotonic() - started, 3)})
+        await _publish_outcome(ctx, outcome, step_name)
+    finally:
+        job_id_var.reset(token)
+
+
+async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> Outcome:
+    retry_at: dt.datetime | None = None
+    if isinstance(exc, CadenzaError):
+        code, message = exc.error_code, exc.detail
+        if exc.retryable:
+            retry_at = _backoff(claim.step.attempts)
+    elif isinstance(exc, (OperationalError, DBAPIError, OSError, ConnectionError, TimeoutError)):
+        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
+    else:
+        code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
+        log.exception("step crashed", extra={"step": claim.step.name})
+    log.warning(
+        "step failed",
+        extra={"step": claim.step.name, "error_code": code, "attempt": claim.step.attempts, "will_retry": retry_at is not None},
+    )
+    async with ctx.sessions.begin() as session:
+        return await fail_step(
+            session, claim.job.id, claim.step.name, error_code=code, error_message=message, retry_at=retry_at
+        )
+
+
+def _backoff(attempts: int) -> dt.datetime:
+    seconds = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return utcnow() + dt.timedelta(seconds=seconds)
+
+
+async def _publish_step(ctx: WorkerContext, owner_id: uuid.UUID, job_id: uuid.UUID, recording_id: uuid.UUID, step: JobStep) -> None:
+    await publish(
+        ctx.redis,
+        owner_id,
+        "job.step",
+        {
+            "job_id": job_id,
+            "recording_id": recording_id,
+            "step": step.name,
+            "state": step.state,
+            "attempts": step.attempts,
+            "error_code": step.error_code,
+        },
+    )
+
+
+async def _publish_outcome(ctx: WorkerContext, outcome: Outcome, step_name: str) -> None:
+    job, recording = outcome.job, outcome.recording
+    step = next(s for s in job.steps if s.name == step_name)
+    await _publish_step(ctx, job.owner_id, job.id, job.recording_id, step)
+    if recording is not None and outcome.recording_status_changed and recording.status in ("ready", "failed"):
+        await publish(
+            ctx.redis,
+            job.owner_id,
+            f"recording.{recording.status}",
+            {"recording_id": recording.id, "job_id": job.id, "status": recording.status, "error_code": recording.error_code},
+        )

@@ -1,0 +1,103 @@
+"""Queue ``transcode``: one ffmpeg pass renders every rendition (or the audio file + waveform)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pipelines.ffmpeg_args import render_audio_args, render_video_args, timeout_for
+from pipelines.ladder import AUDIO_BITRATE, plan_renditions
+from pipelines.media import MediaInfo
+from pipelines.probe import probe_file
+from pipelines.runner import run_process
+from pipelines.waveform import waveform_peaks, waveform_sample_rate
+from storage.job_tracker import Claim
+from storage.models.recordings import Recording
+from storage.objects.keys import recording_key
+from storage.repositories.recordings import RecordingRepository
+from workers.media_files import working_copy
+from workers.runtime import WorkerContext
+from workers.steps import Progress, StepResult
+
+WAVEFORM_POINTS = 1000
+
+
+async def render(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepResult:
+    """Render HD/SD (video) or audio.m4a + waveform.json (audio) under deterministic keys."""
+    recording = claim.recording
+    async with working_copy(ctx, recording) as (workdir, original):
+        info = await probe_file(str(original))
+        if info.kind == "video":
+            rows = await _render_video(ctx, recording, info, workdir, original, progress)
+            waveform_key = None
+        else:
+            rows, waveform_key = await _render_audio(ctx, recording, info, workdir, original, progress)
+
+    async def apply(session: AsyncSession, target: Recording) -> None:
+        repo = RecordingRepository(session)
+        for row in rows:
+            await repo.upsert_rendition(row)
+        if waveform_key is not None:
+            target.waveform_key = waveform_key
+
+    return StepResult(apply=apply)
+
+
+async def _render_video(
+    ctx: WorkerContext, recording: Recording, info: MediaInfo, workdir: Path, original: Path, progress: Progress
+) -> list[dict[str, object]]:
+    specs = plan_renditions(info)
+    outputs = [(spec, str(workdir / spec.filename)) for spec in specs]
+    await run_process(
+        render_video_args(str(original), outputs, info),
+        timeout=timeout_for(info.duration),
+        duration=info.duration,
+        on_progress=progress,
+    )
+    rows = []
+    for spec, path in outputs:
+        rows.append(await _store_output(ctx, recording, path, spec.filename, "video/mp4", name=spec.name))
+    return rows
+
+
+async def _render_audio(
+    ctx: WorkerContext, recording: Recording, info: MediaInfo, workdir: Path, original: Path, progress: Progress
+) -> tuple[list[dict[str, object]], str]:
+    m4a, pcm = workdir / "audio.m4a", workdir / "waveform.pcm"
+    rate = waveform_sample_rate(info.duration, WAVEFORM_POINTS)
+    await run_process(
+        render_audio_args(str(original), str(m4a), str(pcm), pcm_rate=rate),
+        timeout=timeout_for(info.duration),
+        duration=info.duration,
+        on_progress=progress,
+    )
+    peaks = waveform_peaks(str(pcm), WAVEFORM_POINTS)
+    waveform = workdir / "waveform.json"
+    waveform.write_text(json.dumps({"version": 1, "duration": info.duration, "points": len(peaks), "peaks": peaks}))
+    waveform_key = recording_key(recording.owner_id, recording.id, "waveform.json")
+    await ctx.store.put_file(waveform_key, waveform, content_type="application/json")
+    row = await _store_output(ctx, recording, str(m4a), "audio.m4a", "audio/mp4", name="audio")
+    row["bitrate"] = row["bitrate"] or AUDIO_BITRATE
+    return [row], waveform_key
+
+
+async def _store_output(
+    ctx: WorkerContext, recording: Recording, path: str, filename: str, content_type: str, *, name: str
+) -> dict[str, object]:
+    """Upload one output and describe it from a probe of the file actually written."""
+    out = await probe_file(path)
+    key = recording_key(recording.owner_id, recording.id, filename)
+    size = await ctx.store.put_file(key, path, content_type=content_type)
+    return {
+        "recording_id": recording.id,
+        "name": name,
+        "storage_key": key,
+        "content_type": content_type,
+        "width": out.video.display_width if out.video else None,
+        "height": out.video.display_height if out.video else None,
+        "bitrate": out.bit_rate,
+        "size_bytes": size,
+        "duration_seconds": round(out.duration, 3),
+    }
