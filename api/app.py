@@ -26,7 +26,6 @@ from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
 from api.recordings.controllers import RecordingsController
 from api.users.controllers import UsersController
-from core.events import CHANNELS_KEY_PREFIX
 from core.logging import configure_logging
 from core.settings import Settings
 from storage.db import create_engine, create_session_factory
@@ -53,9 +52,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await store.close()
             await engine.dispose()
             await redis.aclose()
+            await pubsub_redis.aclose()
 
+    # Pub/sub connections sit idle between events: no read timeout on this client.
+    pubsub_redis = Redis.from_url(settings.redis.url, socket_connect_timeout=2)
     channels = ChannelsPlugin(
-        backend=RedisChannelsPubSubBackend(redis=redis, key_prefix=CHANNELS_KEY_PREFIX),
+        backend=RedisChannelsPubSubBackend(redis=pubsub_redis),
         arbitrary_channels_allowed=True,
         create_ws_route_handlers=False,
         subscriber_max_backlog=1000,
@@ -89,5 +91,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             security=[{"BearerToken": []}],
         ),
+        logging_config=None,  # core.logging owns the handlers: JSON lines with the request id
         debug=False,
     )

@@ -1,7 +1,7 @@
 """Live-event naming shared by publishers (workers) and the SSE endpoint (web).
 
-The web side subscribes through Litestar channels on Redis; its pub/sub backend publishes on
-``{prefix}_{CHANNEL}`` (upper-cased), so workers publish on the very same name.
+The web side subscribes through Litestar channels on Redis pub/sub, whose backend subscribes to
+the channel name as given; workers publish to that same name with a plain ``PUBLISH``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,9 @@ import json
 import uuid
 from typing import Any
 
-CHANNELS_KEY_PREFIX = "CADENZA_EVENTS"
-
 
 def user_channel(user_id: uuid.UUID | str) -> str:
-    return f"user:{user_id}"
-
-
-def redis_channel_name(channel: str) -> str:
-    """The Redis pub/sub channel behind a Litestar channel name."""
-    return f"{CHANNELS_KEY_PREFIX}_{channel.upper()}"
+    return f"cadenza:events:user:{user_id}"
 
 
 def encode_event(event: str, data: dict[str, Any]) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import os
 import signal
 import sys
@@ -43,19 +44,26 @@ class ProcessResult:
         return lines[-1] if lines else ""
 
 
-def _death_signal_preexec() -> Callable[[], None] | None:
-    """Build the child's pre-exec hook; libc is looked up here, in the parent, not after fork.
-
-    PDEATHSIG fires when the thread that forked the child exits, which for us is the thread
-    running the event loop: it lives as long as the worker does.
-    """
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
-    parent = os.getpid()
+
+
+def _death_signal_preexec() -> Callable[[], None] | None:
+    """Build the child's pre-exec hook; libc is looked up in the parent, never after fork.
+
+    PDEATHSIG fires when the *thread* that forked the child exits. That is the thread running
+    the event loop, which is awaiting the child for as long as it runs.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()  # per call: worker processes are forked after import
 
     def preexec() -> None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

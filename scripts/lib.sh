@@ -36,6 +36,8 @@ cz_port_free() {
     python3 - "$1" <<'PY' 2>/dev/null
 import socket, sys
 s = socket.socket()
+# Like postgres and redis do: ignore TIME_WAIT leftovers, still fail on a live listener.
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

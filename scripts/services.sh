@@ -35,12 +35,20 @@ RPID="$RDIR/redis.pid"
 ENVFILE="$VAR/services.env"
 PG_USER_SYS=postgres   # the system account PostgreSQL runs as when we are root
 
+# True when process $1 exists and is not a zombie.
+cz_alive() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    st="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null || true)"
+    [[ $st != Z && $st != X ]]
+}
+
 # Run a PostgreSQL server binary as the right user, from / (the caller's cwd may be unreadable to it).
 as_pg() {
     if cz_is_root; then
-        (cd / && runuser -u "$PG_USER_SYS" -- "$@")
+        (cd / && exec runuser -u "$PG_USER_SYS" -- "$@" 9>&-)
     else
-        (cd / && "$@")
+        (cd / && exec "$@" 9>&-)
     fi
 }
 
@@ -53,7 +61,7 @@ pg_running() {  # sets PG_PID, PG_PORT
     pid="$(sed -n 1p "$DATA/postmaster.pid" 2>/dev/null || true)"
     port="$(sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true)"
     [[ $pid =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
+    cz_alive "$pid" || return 1
     # The postmaster chdirs into its data directory: a recycled pid will not match.
     cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
     if [[ -n $cwd ]]; then
@@ -197,7 +205,7 @@ redis_running() {  # sets R_PID, R_PORT
     pid="$(cat "$RPID" 2>/dev/null || true)"
     port="$(cat "$RDIR/port" 2>/dev/null || true)"
     [[ $pid =~ ^[0-9]+$ && $port =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
+    cz_alive "$pid" || return 1
     [[ $(cat "/proc/$pid/comm" 2>/dev/null) == redis-server* ]] || return 1
     # A recycled pid could be somebody else's redis: ours shows its port in its title.
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ":$port\b" || return 1
@@ -218,7 +226,7 @@ redis_start() {
     port="$(cat "$RDIR/port" 2>/dev/null || true)"
     if ! [[ $port =~ ^[0-9]+$ ]] || ! cz_port_free "$port"; then port="$(cz_free_port)"; fi
     printf '%s\n' "$port" >"$RDIR/port"
-    if ! redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$RPID" \
+    if ! redis-server 9>&- --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$RPID" \
         --dir "$RDIR" --logfile "$RDIR/log" --save "" --appendonly no >/dev/null 2>&1; then
         cz_say "---- $RDIR/log (last 20 lines) ----"; tail -n 20 "$RDIR/log" >&2 || true
         cz_die "redis-server did not start (port $port)"
@@ -235,9 +243,9 @@ redis_stop() {
     redis_running || return 0
     local i
     redis-cli -h 127.0.0.1 -p "$R_PORT" shutdown nosave >/dev/null 2>&1 || true
-    for i in $(seq 1 50); do kill -0 "$R_PID" 2>/dev/null || { rm -f "$RPID"; return 0; }; sleep 0.1; done
+    for i in $(seq 1 50); do cz_alive "$R_PID" || { rm -f "$RPID"; return 0; }; sleep 0.1; done
     kill -TERM "$R_PID" 2>/dev/null || true
-    for i in $(seq 1 30); do kill -0 "$R_PID" 2>/dev/null || { rm -f "$RPID"; return 0; }; sleep 0.1; done
+    for i in $(seq 1 30); do cz_alive "$R_PID" || { rm -f "$RPID"; return 0; }; sleep 0.1; done
     kill -KILL "$R_PID" 2>/dev/null || true
     rm -f "$RPID"
 }
@@ -270,7 +278,7 @@ start)
     need_tools
     # One start at a time per VAR_DIR.
     exec 9>"$VAR/.services.lock"
-    flock 9
+    flock -w 180 9 || cz_die "timed out waiting for $VAR/.services.lock (another services.sh start/stop?)"
     pg_prepare_dirs
     pg_start
     pg_ensure_db
@@ -282,7 +290,7 @@ stop)
     BINDIR="$(cz_pg_bindir || true)"
     [[ -d $VAR ]] || exit 0
     exec 9>"$VAR/.services.lock"
-    flock 9
+    flock -w 180 9 || cz_die "timed out waiting for $VAR/.services.lock (another services.sh start/stop?)"
     if pg_running; then
         [[ -n $BINDIR ]] || cz_die "PostgreSQL runs (pid $PG_PID) but pg_ctl is not found"
         pg_stop

@@ -9,7 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.events import encode_event, redis_channel_name, user_channel
+from core.events import encode_event, user_channel
 
 log = logging.getLogger("cadenza.events")
 
@@ -17,6 +17,6 @@ log = logging.getLogger("cadenza.events")
 async def publish(redis: Redis, user_id: uuid.UUID, event: str, data: dict[str, Any]) -> None:
     """Best effort: a live event lost to a Redis hiccup is recoverable by polling the job."""
     try:
-        await redis.publish(redis_channel_name(user_channel(user_id)), encode_event(event, data))
+        await redis.publish(user_channel(user_id), encode_event(event, data))
     except RedisError as exc:
         log.warning("event not published", extra={"event": event, "error": type(exc).__name__})

@@ -49,7 +49,7 @@ class MediaController(Controller):
             headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
         headers["Content-Length"] = str(end - start + 1)
         return Stream(
-            ctx.store.open_range(key, start, end), status_code=status, media_type=content_type, headers=headers
+            await ctx.store.open_range(key, start, end), status_code=status, media_type=content_type, headers=headers
         )
 
 

@@ -147,6 +147,9 @@ async def settle(future: asyncio.Future[None]) -> None:
     try:
         await asyncio.shield(future)
     except asyncio.CancelledError:
+        # Cancelled again while waiting: the thread still finishes its cleanup on its own; make
+        # sure its error is marked as retrieved so asyncio does not log it as unhandled.
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
         raise
     except BaseException:  # noqa: BLE001 - the producer's own error is the one that matters
         pass

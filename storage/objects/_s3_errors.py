@@ -7,6 +7,8 @@ workers retry with backoff and ``/health/ready`` reports.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import urllib3.exceptions
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 
@@ -35,3 +37,11 @@ def translate_s3_error(exc: BaseException, key: str | None = None) -> BaseExcept
     if isinstance(exc, (urllib3.exceptions.HTTPError, OSError)):
         return StorageUnavailable(f"object store is unreachable: {type(exc).__name__}")
     return exc
+
+
+def raise_translated(exc: Exception, key: str | None = None) -> NoReturn:
+    """Raise the project error for ``exc`` (chained to it), or re-raise ``exc`` unchanged."""
+    translated = translate_s3_error(exc, key)
+    if translated is exc:
+        raise exc
+    raise translated from exc

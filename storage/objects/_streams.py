@@ -22,7 +22,7 @@ class BlockingReadStream:
         close: Callable[[], None],
         remaining: int | None,
         *,
-        translate: Callable[[Exception], Exception] | None = None,
+        translate: Callable[[Exception], BaseException] | None = None,
     ) -> None:
         self._read = read
         self._close = close
@@ -42,9 +42,10 @@ class BlockingReadStream:
             chunk = await asyncio.to_thread(self._read, size)
         except Exception as exc:
             await self.aclose()
-            if self._translate is not None:
-                raise self._translate(exc) from exc
-            raise
+            translated = exc if self._translate is None else self._translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         except BaseException:
             await self.aclose()
             raise

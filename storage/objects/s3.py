@@ -2,11 +2,11 @@
 
 The SDK is synchronous, so every call runs in a worker thread. Streaming uploads use
 ``put_object(length=-1)`` fed by a bounded ``ChunkPipe`` (see ``_pipe``) from a dedicated daemon
-thread: memory stays at about one part plus the pipe, whatever the object size. Uploads are
-sequential (``num_parallel_uploads=1``): minio's parallel pool keeps uploading queued parts after a
-failure and its threads are never stopped on abort, so "no dangling multipart upload" could not be
-guaranteed. minio aborts the multipart upload itself when ``read`` raises, and ``put_stream``
-waits for that before it re-raises. Library errors never leave this module (see ``_s3_errors``).
+thread: memory stays at about one part plus the pipe, whatever the object size. Parts go up one
+at a time (``num_parallel_uploads=1``): with minio's parallel pool, parts still in flight race the
+abort (S3 may then keep them) and three parts sit in memory. To cancel, ``put_stream`` makes the
+pipe's ``read`` raise; minio then aborts its multipart upload itself, and ``put_stream`` waits for
+that before it re-raises. Library errors never leave this module (see ``_s3_errors``).
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import TypeVar
 
 import urllib3
-from urllib3 import BaseHTTPResponse
 from minio import Minio
 from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
+from urllib3 import BaseHTTPResponse
 
 from core.errors import NotFound, StorageUnavailable
 from core.settings import StorageSettings
 
 from ._atomic import AtomicFile
 from ._pipe import ChunkPipe, run_in_daemon_thread, settle
-from ._s3_errors import is_not_found, translate_s3_error
+from ._s3_errors import is_not_found, raise_translated, translate_s3_error
 from ._streams import BlockingReadStream, empty_stream
 from .base import (
     ObjectInfo,
@@ -85,7 +85,7 @@ class S3Store(ObjectStore):
         try:
             return await asyncio.to_thread(func, *args)
         except Exception as exc:
-            raise translate_s3_error(exc, key) from exc
+            raise_translated(exc, key)
 
     # -- writes -----------------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class S3Store(ObjectStore):
         try:
             await asyncio.shield(uploading)
         except Exception as exc:
-            raise translate_s3_error(exc, key) from exc
+            raise_translated(exc, key)
         return size
 
     async def put_file(self, key: str, path: str | Path, *, content_type: str) -> int:

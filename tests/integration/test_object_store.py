@@ -22,10 +22,6 @@ import httpx
 import pytest
 import pytest_asyncio
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-if str(PROJECT_ROOT) not in sys.path:  # redundant once the pytest config sets pythonpath = "."
-    sys.path.insert(0, str(PROJECT_ROOT))
-
 from core.errors import NotFound, PayloadTooLarge, StorageUnavailable
 from core.settings import parse_storage_url
 from storage.objects import (
@@ -39,25 +35,12 @@ from storage.objects import (
     user_key,
     verify_media_signature,
 )
+from tests.integration.s3_server import bucket_leftovers, closed_port_url, s3_storage_url, unique_bucket
 
-try:
-    from tests.integration.s3_server import (
-        bucket_leftovers,
-        closed_port_url,
-        s3_server,  # noqa: F401 - fixture; the lead's conftest may re-export it instead
-        s3_storage_url,
-        unique_bucket,
-    )
-except ImportError:  # tests/ is not a package: pytest put this directory on sys.path
-    from s3_server import (  # type: ignore[no-redef]
-        bucket_leftovers,
-        closed_port_url,
-        s3_server,  # noqa: F401
-        s3_storage_url,
-        unique_bucket,
-    )
+# The session-scoped ``s3_server`` fixture comes from tests/conftest.py (tests/integration/s3_server.py).
 
 MIB = 1024 * 1024
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- fixtures and helpers -------------------------------------------------------------------------
@@ -130,7 +113,6 @@ KEY = "recordings/u1/r1/original"
 # -- round trips ----------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
 async def test_streamed_put_and_get_round_trip_20_mib(store: ObjectStore, tmp_path: Path) -> None:
     source = Generated(20 * MIB + 12_345)
 
@@ -145,7 +127,6 @@ async def test_streamed_put_and_get_round_trip_20_mib(store: ObjectStore, tmp_pa
     assert [p.name for p in (tmp_path / "copy").iterdir()] == ["original.mp4"]  # no part file left
 
 
-@pytest.mark.asyncio
 async def test_put_file_round_trip(store: ObjectStore, tmp_path: Path) -> None:
     rendition = tmp_path / "sd.mp4"
     rendition.write_bytes(os.urandom(300_000))
@@ -159,7 +140,6 @@ async def test_put_file_round_trip(store: ObjectStore, tmp_path: Path) -> None:
     assert info is not None and (info.size, info.content_type) == (300_000, "video/mp4")
 
 
-@pytest.mark.asyncio
 async def test_overwrite_replaces_object(store: ObjectStore, tmp_path: Path) -> None:
     await store.put_stream(KEY, chunks_of(b"first version"), content_type="text/plain")
     await store.put_stream(KEY, chunks_of(b"second"), content_type="application/json")
@@ -172,7 +152,6 @@ async def test_overwrite_replaces_object(store: ObjectStore, tmp_path: Path) -> 
 # -- nothing partial survives a failed upload -----------------------------------------------------
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("total", "limit"),
     [(5_000, 1_000), (20 * MIB, 12 * MIB)],  # single PUT / multipart upload already started
@@ -189,12 +168,10 @@ async def test_put_stream_over_limit_leaves_nothing(
     assert leftovers(store, request) == []
 
 
-@pytest.mark.asyncio
 async def test_put_stream_exactly_at_limit_is_accepted(store: ObjectStore) -> None:
     assert await store.put_stream(KEY, chunks_of(b"x" * 4096), content_type="audio/mp4", max_bytes=4096) == 4096
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize("fail_after", [1_000, 10 * MIB], ids=["early", "after-first-part"])
 async def test_chunk_iterator_error_leaves_nothing(
     store: ObjectStore, request: pytest.FixtureRequest, fail_after: int
@@ -206,7 +183,6 @@ async def test_chunk_iterator_error_leaves_nothing(
     assert leftovers(store, request) == []
 
 
-@pytest.mark.asyncio
 async def test_cancelled_upload_leaves_nothing(store: ObjectStore, request: pytest.FixtureRequest) -> None:
     stalled = asyncio.Event()
 
@@ -228,7 +204,6 @@ async def test_cancelled_upload_leaves_nothing(store: ObjectStore, request: pyte
     assert leftovers(store, request) == []
 
 
-@pytest.mark.asyncio
 async def test_failed_overwrite_keeps_previous_object(store: ObjectStore) -> None:
     await store.put_stream(KEY, chunks_of(b"good take"), content_type="video/mp4")
 
@@ -243,7 +218,6 @@ async def test_failed_overwrite_keeps_previous_object(store: ObjectStore) -> Non
 PATTERN = bytes(range(256)) * 2400  # 614,400 bytes: several read chunks, every offset recognisable
 
 
-@pytest.mark.asyncio
 async def test_read_head_returns_first_bytes(store: ObjectStore) -> None:
     await store.put_stream(KEY, chunks_of(PATTERN), content_type="video/mp4")
 
@@ -255,7 +229,6 @@ async def test_read_head_returns_first_bytes(store: ObjectStore) -> None:
     assert raised.value.error_code == "object_not_found"
 
 
-@pytest.mark.asyncio
 async def test_read_head_of_empty_object(store: ObjectStore) -> None:
     assert await store.put_stream(KEY, chunks_of(b""), content_type="video/mp4") == 0
 
@@ -266,7 +239,6 @@ async def test_read_head_of_empty_object(store: ObjectStore) -> None:
 SIZE = len(PATTERN)
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
@@ -293,7 +265,6 @@ async def test_open_range_serves_inclusive_ranges(
     assert received == expected
 
 
-@pytest.mark.asyncio
 async def test_open_range_early_close_and_missing(store: ObjectStore) -> None:
     await store.put_stream(KEY, chunks_of(PATTERN), content_type="video/mp4")
 
@@ -307,7 +278,6 @@ async def test_open_range_early_close_and_missing(store: ObjectStore) -> None:
         await store.open_range(KEY, 10, 5)
 
 
-@pytest.mark.asyncio
 async def test_get_missing_object_raises_not_found(store: ObjectStore, tmp_path: Path) -> None:
     with pytest.raises(NotFound) as raised:
         await store.get_to_file("recordings/u1/r1/hd.mp4", tmp_path / "out" / "hd.mp4")
@@ -320,7 +290,6 @@ async def test_get_missing_object_raises_not_found(store: ObjectStore, tmp_path:
 # -- deletes --------------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
 async def test_delete_is_idempotent(store: ObjectStore, request: pytest.FixtureRequest) -> None:
     await store.put_stream(KEY, chunks_of(b"take 1"), content_type="video/mp4")
 
@@ -332,7 +301,6 @@ async def test_delete_is_idempotent(store: ObjectStore, request: pytest.FixtureR
     assert leftovers(store, request) == []
 
 
-@pytest.mark.asyncio
 async def test_delete_prefix_removes_one_recording_only(store: ObjectStore) -> None:
     for name in ("original", "hd.mp4", "poster.jpg"):
         await store.put_stream(recording_key("u1", "1", name), chunks_of(b"x" * 10), content_type="video/mp4")
@@ -356,7 +324,6 @@ async def test_delete_prefix_removes_one_recording_only(store: ObjectStore) -> N
 # -- URLs -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
 async def test_presigned_url_downloads_the_object(store: ObjectStore) -> None:
     await store.put_stream(KEY, chunks_of(PATTERN), content_type="video/mp4")
 
@@ -411,7 +378,6 @@ def test_key_helpers_build_deterministic_keys() -> None:
         user_key("a/b", "profile.jpg")
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize("bad_key", BAD_KEYS, ids=repr)
 async def test_stores_refuse_unsafe_keys(store: ObjectStore, tmp_path: Path, bad_key: str) -> None:
     with pytest.raises(ValueError):
@@ -427,7 +393,6 @@ async def test_stores_refuse_unsafe_keys(store: ObjectStore, tmp_path: Path, bad
     assert not (tmp_path / "x").exists() and not (tmp_path / "out").exists()
 
 
-@pytest.mark.asyncio
 async def test_local_store_never_follows_a_symlink_out_of_its_root(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -446,7 +411,6 @@ async def test_local_store_never_follows_a_symlink_out_of_its_root(tmp_path: Pat
 # -- a dead endpoint fails fast -------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
 async def test_s3_store_on_closed_port_fails_fast_with_storage_unavailable() -> None:
     store = create_object_store(parse_storage_url(closed_port_url()))
     try:
@@ -501,7 +465,6 @@ MEMORY_PROBE = textwrap.dedent(
 )
 
 
-@pytest.mark.asyncio
 async def test_put_stream_of_200_mib_keeps_memory_flat(store: ObjectStore, request: pytest.FixtureRequest) -> None:
     # Measured in a child process: this one also hosts moto, which buffers what it receives.
     if isinstance(store, LocalStore):

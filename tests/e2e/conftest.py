@@ -1,0 +1,67 @@
+"""End-to-end fixtures: the Procfile's processes on the session database, and test media."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import media
+from tests.e2e.api import Api
+from tests.e2e.stack import Stack
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def clip_1080p(media_dir: Path) -> Path:
+    return media.video_clip(media_dir / "clip-1080p.mp4", width=1920, height=1080, seconds=5)
+
+
+@pytest.fixture(scope="session")
+def clip_small(media_dir: Path) -> Path:
+    """A cheap valid clip for tests that only need "a good upload"."""
+    return media.video_clip(media_dir / "clip-small.mp4", width=320, height=180, seconds=2)
+
+
+def run_stack(env: dict[str, str], log_dir: Path) -> Iterator[Stack]:
+    stack = Stack(env=env, log_dir=log_dir)
+    try:
+        stack.start()
+        yield stack
+    except Exception:
+        print(stack.all_logs())
+        raise
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """web + relay + ingest/transcode/images/notify workers, exactly as the Procfile runs them."""
+    yield from run_stack(dict(base_env), tmp_path_factory.mktemp("stack-logs"))
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Iterator[Api]:
+    client = Api(stack.base_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def account(api: Api):  # noqa: ANN201
+    return api.register()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+    """On an e2e failure, attach the processes' logs to the report."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and "stack" in getattr(item, "funcargs", {}):
+        report.sections.append(("stack logs", item.funcargs["stack"].all_logs()))
