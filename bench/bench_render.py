@@ -29,7 +29,7 @@ from pipelines.media import MediaInfo
 from pipelines.probe import probe_file
 from pipelines.runner import run_process
 
-BENCH_DIR = Path(".var/bench")
+BENCH_DIR = Path(__file__).resolve().parents[1] / ".var" / "bench"
 SOURCE_SECONDS = 30
 RUNS = 3
 GOAL_RATIO = 0.85

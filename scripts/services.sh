@@ -6,6 +6,7 @@
 #   scripts/services.sh status VAR_DIR   print what runs (exit 0 only when both run)
 #   scripts/services.sh env    VAR_DIR   print VAR_DIR/services.env
 #
+# A relative VAR_DIR is taken from the repository root, whatever the caller's cwd.
 # Layout: VAR_DIR/pg/{data,sock,log,port}  VAR_DIR/redis/{redis.pid,log,port}  VAR_DIR/services.env
 # Env knobs: CADENZA_PG_FAST=1 (fsync off etc., for throwaway test data), PG_BINDIR=/path.
 # As root, PostgreSQL runs as the 'postgres' system user (it refuses to run as root).

@@ -115,7 +115,7 @@ async def complete_step(
         if can_transition(other.state, StepState.SKIPPED):
             other.state = StepState.SKIPPED
             other.finished_at = now
-    if job.state != JobState.FAILED:
+    if not any(s.state == StepState.FAILED for s in job.steps):
         _enqueue_ready(session, job, now)
     return _settle(job, recording, before, now)
 

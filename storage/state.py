@@ -32,12 +32,15 @@ def can_transition(current: str, target: str) -> bool:
 
 
 def derive_job_state(steps: Sequence[StepLike]) -> JobState:
-    states = [s.state for s in steps]
-    if any(s == StepState.FAILED for s in states):
-        return JobState.FAILED
-    if all(s in _DONE for s in states):
+    """Terminal only once nothing more will run: a failed job still finishes its fan-out."""
+    in_flight = any(
+        s.state == StepState.RUNNING or (s.state == StepState.QUEUED and s.enqueued_at is not None) for s in steps
+    )
+    if any(s.state == StepState.FAILED for s in steps):
+        return JobState.RUNNING if in_flight else JobState.FAILED
+    if all(s.state in _DONE for s in steps):
         return JobState.SUCCEEDED
-    if any(s in (StepState.RUNNING, *_DONE) for s in states):
+    if any(s.state in (StepState.RUNNING, *_DONE) for s in steps):
         return JobState.RUNNING
     return JobState.QUEUED
 

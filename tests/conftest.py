@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import asyncpg
 import pytest
+import redis
 from alembic import command
 from alembic.config import Config
 
@@ -61,11 +62,24 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def redis_url() -> Iterator[str]:
+    """A Redis database of this session's own on the suite's Redis server.
+
+    Dramatiq queues live in the database, so two sessions on one server (a developer's and
+    CI's, say) never consume each other's messages.
+    """
     url = os.environ.get("REDIS_URL")
     if not url:
         pytest.exit("REDIS_URL is not set: run the suite with `make test`", returncode=2)
-    return url
+    server = redis.Redis.from_url(url)
+    index = 1 + int(server.incr("cadenza-test:sessions")) % 15
+    server.close()
+    session_url = f"{url.rsplit('/', 1)[0]}/{index}"
+    db = redis.Redis.from_url(session_url)
+    db.flushdb()
+    yield session_url
+    db.flushdb()
+    db.close()
 
 
 @pytest.fixture(scope="session")

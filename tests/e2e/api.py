@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +51,7 @@ class Api:
         account: Account,
         path: Path | None = None,
         *,
-        content: bytes | Iterator[bytes] | None = None,
+        content: bytes | object | None = None,
         filename: str | None = None,
         title: str | None = None,
         idempotency_key: str | None = None,

@@ -60,7 +60,7 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            ["bash", "-c", f"exec {command}"],
+            ["bash", "-c", command],
             cwd=ROOT,
             env=self.process_env(),
             stdout=log,
@@ -90,7 +90,9 @@ class Stack:
         if proc is None or proc.poll() is not None:
             return
         try:
-            os.killpg(proc.pid, sig)
+            # Signal the leader only: Dramatiq's main process forwards SIGTERM to its workers
+            # itself, and a second copy sent straight to them stalls their shutdown.
+            (os.killpg if sig == signal.SIGKILL else os.kill)(proc.pid, sig)
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
