@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         create_ws_route_handlers=False,
         subscriber_max_backlog=1000,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             AuthController,
@@ -79,7 +79,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         lifespan=[lifespan],
         plugins=[channels],
-        middleware=[RequestIdMiddleware],
         exception_handlers={Exception: handle_exception},
         openapi_config=OpenAPIConfig(
             title="Cadenza API",
@@ -94,3 +93,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # core.logging owns the handlers: JSON lines with the request id
         debug=False,
     )
+    # Wrap the whole handler, not each route: the router's own 404/405 answers carry the id too.
+    app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
+    return app

@@ -6,6 +6,7 @@ import logging
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError
 
 from core.errors import CadenzaError
 from core.ids import utcnow
@@ -50,6 +51,11 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, str(exc.detail), code, dict(exc.headers or {}))
+    if isinstance(exc, DBAPIError) and str(getattr(exc.orig, "sqlstate", "") or "").startswith("22"):
+        # SQLSTATE class 22 (data exception): a value the schema let through but PostgreSQL can't
+        # store or compare. The transaction is rolled back; it is the caller's input, not our fault.
+        log.warning("data exception from the database", extra={"path": request.url.path})
+        return error_response(422, "a value in the request cannot be stored", "validation_error")
     log.exception("unhandled error", extra={"path": request.url.path})
     return error_response(500, "internal server error", "internal_error")
 

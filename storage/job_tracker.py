@@ -156,10 +156,14 @@ async def fail_step(
     return _settle(job, recording, before, now)
 
 
+class JobGone(LookupError):
+    """The job (with its recording) was deleted while one of its steps ran."""
+
+
 async def _locked(session: AsyncSession, job_id: uuid.UUID) -> tuple[Job, Recording | None, str | None]:
     job = await JobRepository(session).get_locked(job_id)
     if job is None:
-        raise LookupError(f"job {job_id} does not exist")
+        raise JobGone(f"job {job_id} does not exist")
     recording = await RecordingRepository(session).get(job.recording_id, for_update=True)
     return job, recording, recording.status if recording is not None else None
 

@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from core.errors import CadenzaError
 from core.ids import utcnow
 from core.logging import job_id_var
-from storage.job_tracker import Claim, Outcome, RecordingChange, claim_step, complete_step, fail_step
+from storage.job_tracker import Claim, JobGone, Outcome, RecordingChange, claim_step, complete_step, fail_step
+from storage.objects.keys import recording_prefix
 from storage.models.jobs import JobStep
 from storage.repositories.jobs import JobRepository
 from workers.events import publish
@@ -82,16 +83,27 @@ async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
         await _publish_step(ctx, claim.recording.owner_id, claim.job.id, claim.recording.id, claim.step)
         started = time.monotonic()
         try:
-            result = await handler(ctx, claim, Progress(ctx, claim)) or StepResult()
-        except Exception as exc:  # noqa: BLE001 - every failure becomes step state, by kind
-            outcome = await _record_failure(ctx, claim, exc)
-        else:
-            async with ctx.sessions.begin() as session:
-                outcome = await complete_step(session, job_uuid, step_name, skip=result.skip, apply=result.apply)
-            log.info("step succeeded", extra={"step": step_name, "seconds": round(time.monotonic() - started, 3)})
+            try:
+                result = await handler(ctx, claim, Progress(ctx, claim)) or StepResult()
+            except Exception as exc:  # noqa: BLE001 - every failure becomes step state, by kind
+                outcome = await _record_failure(ctx, claim, exc)
+            else:
+                async with ctx.sessions.begin() as session:
+                    outcome = await complete_step(session, job_uuid, step_name, skip=result.skip, apply=result.apply)
+                log.info("step succeeded", extra={"step": step_name, "seconds": round(time.monotonic() - started, 3)})
+        except JobGone:
+            await _discard_outputs(ctx, claim)
+            return
         await _publish_outcome(ctx, outcome, step_name)
     finally:
         job_id_var.reset(token)
+
+
+async def _discard_outputs(ctx: WorkerContext, claim: Claim) -> None:
+    """The recording was deleted while this step ran: remove whatever the step wrote after the
+    API had emptied the recording's prefix (the API deletes the rows first, then the objects)."""
+    removed = await ctx.store.delete_prefix(recording_prefix(claim.recording.owner_id, claim.recording.id))
+    log.info("recording deleted while its step ran; outputs removed", extra={"step": claim.step.name, "objects_removed": removed})
 
 
 async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> Outcome:

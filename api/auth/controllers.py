@@ -34,12 +34,12 @@ class AuthController(Controller):
         return await AuthService(ctx).refresh(data.refresh_token)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, request: Request, data: LogoutRequest, ctx: AppContext) -> None:
+    async def logout(self, request: Request, ctx: AppContext, data: LogoutRequest | None = None) -> None:
         """Revoke the access token and, when given, its refresh-token family."""
         token = bearer_token(request)
         if token is None:
             raise Unauthorized("an access token is required (Authorization: Bearer …)")
-        await AuthService(ctx).logout(token, data.refresh_token)
+        await AuthService(ctx).logout(token, data.refresh_token if data else None)
 
 
 __all__ = ["AuthController", "User", "current_user"]

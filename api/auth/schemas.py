@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from api.fields import line
+
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Username = Annotated[str, msgspec.Meta(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
-Password = Annotated[str, msgspec.Meta(min_length=8, max_length=128)]
+Password = Annotated[str, line(min_length=8, max_length=128)]
 
 
 class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -16,13 +18,13 @@ class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
     username: Username
     password: Password
     role: Literal["student", "teacher"] = "student"
-    display_name: Annotated[str, msgspec.Meta(max_length=120)] | None = None
+    display_name: Annotated[str, line(max_length=120)] | None = None
 
 
 class LoginRequest(msgspec.Struct):
     """``login`` is an e-mail address or a username."""
 
-    login: Annotated[str, msgspec.Meta(min_length=1, max_length=320)]
+    login: Annotated[str, line(min_length=1, max_length=320)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 

@@ -17,7 +17,7 @@ from api.context import AppContext
 from core.errors import CadenzaError, Forbidden, NotFound
 from storage.objects.signing import verify_media_signature
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.IGNORECASE)
 
 
 class RangeNotSatisfiable(CadenzaError):
@@ -42,9 +42,9 @@ class MediaController(Controller):
         headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=300"}
         start, end = 0, info.size - 1
         status = 200
-        range_header = request.headers.get("range")
-        if range_header:
-            start, end = _parse_range(range_header, info.size)
+        wanted = _parse_range(request.headers.get("range", ""), info.size)
+        if wanted is not None:
+            start, end = wanted
             status = 206
             headers["Content-Range"] = f"bytes {start}-{end}/{info.size}"
         headers["Content-Length"] = str(end - start + 1)
@@ -53,8 +53,15 @@ class MediaController(Controller):
         )
 
 
-def _parse_range(header: str, size: int) -> tuple[int, int]:
-    match = _RANGE.match(header.strip())
+def _parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """``(start, end)`` of a single byte range; ``None`` to serve the whole file.
+
+    RFC 9110 §14.2: a range unit other than ``bytes``, or a multi-range request, may be ignored.
+    """
+    header = header.strip()
+    if not header.lower().startswith("bytes=") or "," in header:
+        return None
+    match = _RANGE.match(header)
     unsatisfiable = RangeNotSatisfiable("the requested range is not satisfiable", headers={"Content-Range": f"bytes */{size}"})
     if not match or (not match.group(1) and not match.group(2)):
         raise unsatisfiable

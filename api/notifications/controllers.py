@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
 
 from api.context import AppContext
+from api.fields import Limit, Offset
 from storage.models.users import User
 from storage.repositories.notifications import NotificationRepository
 
@@ -42,8 +42,8 @@ class NotificationsController(Controller):
         ctx: AppContext,
         current_user: User,
         unread: bool = False,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> NotificationPage:
         """The caller's notifications, newest first."""
         async with ctx.sessions() as session:

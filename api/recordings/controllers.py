@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.context import AppContext
+from api.fields import Limit, Offset
 from api.recordings.presenter import present
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
 from api.recordings.services import RecordingService
@@ -44,8 +44,8 @@ class RecordingsController(Controller):
         ctx: AppContext,
         current_user: User,
         status: Status | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> RecordingPage:
         """The caller's recordings, newest first."""
         return await RecordingService(ctx).list(current_user, status=status, limit=limit, offset=offset)

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import msgspec
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-LongText = Annotated[str, msgspec.Meta(max_length=5000)]
+from api.fields import line, text
+
+Title = Annotated[str, line(min_length=1, max_length=200)]
+ShortText = Annotated[str, line(max_length=200)]
+LongText = Annotated[str, text(max_length=5000)]
 
 
 class RecordingFields(msgspec.Struct, forbid_unknown_fields=True):

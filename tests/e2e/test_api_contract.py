@@ -16,11 +16,6 @@ pytestmark = pytest.mark.e2e
 
 ERROR_KEYS = {"detail", "error_code", "timestamp", "request_id"}
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Litestar's app-level ``middleware=`` wraps each route handler only: answers produced by the router
-# itself (no such path, method not allowed) never pass through RequestIdMiddleware.
-UNROUTED = pytest.mark.xfail(
-    strict=True, reason="404/405 from the router bypass RequestIdMiddleware: no X-Request-ID, request_id ''"
-)
 NOWHERE = "/api/v1/no-such-route"
 LOGIN = "/api/v1/auth/login"
 JSON = "application/json"
@@ -47,8 +42,8 @@ ERROR_CASES = [
     pytest.param("GET", f"/api/v1/recordings/{uuid.uuid4()}", True, {}, 404, id="404-recording"),
     pytest.param("GET", f"/api/v1/jobs/{uuid.uuid4()}", True, {}, 404, id="404-job"),
     pytest.param("GET", "/media/recordings/a/b/sd.mp4", False, {"params": {"expires": 1, "sig": "x"}}, 403, id="403"),
-    pytest.param("GET", NOWHERE, True, {}, 404, id="404-no-route", marks=UNROUTED),
-    pytest.param("DELETE", "/api/v1/users/me", True, {}, 405, id="405", marks=UNROUTED),
+    pytest.param("GET", NOWHERE, True, {}, 404, id="404-no-route"),
+    pytest.param("DELETE", "/api/v1/users/me", True, {}, 405, id="405"),
 ]
 
 
@@ -78,8 +73,8 @@ def test_error_bodies_share_one_shape(
         ("GET", "/api/v1/users/me", True),
         ("GET", "/api/v1/recordings", True),
         ("GET", "/api/v1/users/me", False),
-        pytest.param("GET", NOWHERE, False, marks=UNROUTED, id="GET-no-route"),
-        pytest.param("PUT", "/health/live", False, marks=UNROUTED, id="PUT-health-405"),
+        pytest.param("GET", NOWHERE, False, id="GET-no-route"),
+        pytest.param("PUT", "/health/live", False, id="PUT-health-405"),
     ],
 )
 def test_every_response_carries_a_request_id(api: Api, account: Account, method: str, path: str, auth: bool) -> None:
