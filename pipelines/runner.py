@@ -54,6 +54,16 @@ def _prctl() -> Callable[..., int] | None:
         return None
 
 
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Have the kernel send ``sig`` to this process when its parent exits (Linux; else a no-op)."""
+    prctl = _prctl()
+    if prctl is not None:
+        parent = os.getppid()
+        prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), sig)
+
+
 def _death_signal_preexec() -> Callable[[], None] | None:
     """Build the child's pre-exec hook; libc is looked up in the parent, never after fork.
 

@@ -70,8 +70,10 @@ echo "API docs: http://127.0.0.1:$PORT/schema/swagger"
 echo
 
 # honcho in the background so that this shell can act on signals while it runs;
-# honcho gives PORT to the first Procfile line (web).
-"$CZ_VENV/bin/honcho" start -f "$PROCFILE" &
+# honcho gives PORT to the first Procfile line (web). It runs in a session of its own so that
+# Ctrl-C reaches only this script: each process then gets exactly one SIGTERM (from honcho).
+# A second signal makes Dramatiq kill its workers instead of letting them stop cleanly.
+setsid "$CZ_VENV/bin/honcho" start -f "$PROCFILE" &
 HONCHO_PID=$!
 rc=0
 while :; do

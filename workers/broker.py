@@ -7,7 +7,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
 from core.settings import Settings
-from workers.middleware import ChildProcessCleanup
+from workers.middleware import ChildProcessCleanup, OwnProcessGroup
 
 #: A render may legitimately take hours; the ffmpeg runner enforces its own, duration-based limit.
 ACTOR_TIME_LIMIT_MS = 6 * 3600 * 1000
@@ -17,7 +17,7 @@ def build_broker(settings: Settings, *, with_workers: bool = True) -> RedisBroke
     """A Redis broker. ``with_workers`` adds the middleware only worker processes need."""
     middleware = [AgeLimit(), TimeLimit(time_limit=ACTOR_TIME_LIMIT_MS), ShutdownNotifications(), Callbacks(), Pipelines(), Retries(max_retries=0)]
     if with_workers:
-        middleware += [AsyncIO(), ChildProcessCleanup()]
+        middleware += [AsyncIO(), ChildProcessCleanup(), OwnProcessGroup()]
     broker = RedisBroker(url=settings.redis.url, middleware=middleware, namespace="cadenza")
     dramatiq.set_broker(broker)
     return broker
