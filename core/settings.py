@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 
@@ -20,20 +20,53 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
 
-@dataclass(frozen=True, slots=True)
+def redact_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for reprs, logs and error messages)."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return "<unparsable URL>"
+    netloc = f"{parts.username or ''}:***@{parts.netloc.rpartition('@')[2]}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _redacted_repr(self: object) -> str:
+    """A dataclass repr that never shows secrets: ``*_key`` secrets masked, URL passwords masked."""
+    shown = []
+    for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        value = getattr(self, f.name)
+        if f.name == "secret_key" and value is not None:
+            text = "'***'"
+        elif isinstance(value, str) and f.name.endswith("url"):
+            text = repr(redact_url(value))
+        else:
+            text = repr(value)
+        shown.append(f"{f.name}={text}")
+    return f"{type(self).__name__}({', '.join(shown)})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class DatabaseSettings:
+    __repr__ = _redacted_repr
+
     url: str
     pool_size: int = 10
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RedisSettings:
+    __repr__ = _redacted_repr
+
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class StorageSettings:
     """``file://`` path (LocalStore) or ``s3://`` endpoint (S3Store on the minio SDK)."""
+
+    __repr__ = _redacted_repr
 
     url: str
     scheme: str
@@ -46,24 +79,30 @@ class StorageSettings:
     region: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AuthSettings:
+    __repr__ = _redacted_repr
+
     secret_key: str
     algorithm: str = "HS256"
     access_token_expire_minutes: int = 30
     refresh_token_expire_days: int = 7
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class MediaSettings:
+    __repr__ = _redacted_repr
+
     max_upload_bytes: int = 2 * 1024**3
     max_media_seconds: int = 3 * 3600
     max_frame_pixels: int = 4096 * 2304
     media_url_ttl_seconds: int = 3600
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Settings:
+    __repr__ = _redacted_repr
+
     environment: str
     database: DatabaseSettings
     redis: RedisSettings
@@ -99,8 +138,8 @@ class Settings:
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
         public_base_url = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-        if not public_base_url.startswith(("http://", "https://")):
-            raise SettingsError("PUBLIC_BASE_URL must start with http:// or https://")
+        if not public_base_url.startswith(("http://", "https://")) or not urlsplit(public_base_url).netloc:
+            raise SettingsError("PUBLIC_BASE_URL must be an http:// or https:// URL with a host")
         return cls(
             environment=environment,
             database=DatabaseSettings(url=_database_url(env)),
@@ -143,8 +182,14 @@ def _redis_url(env: Mapping[str, str]) -> str:
 
 def parse_storage_url(url: str) -> StorageSettings:
     """Parse ``file:///path`` / ``file://relative`` or ``s3://KEY:SECRET@host:port/bucket?secure=false``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise SettingsError(f"STORAGE_URL is not a valid URL ({exc})") from None
     if parts.scheme == "file":
+        if not url.startswith("file://"):
+            raise SettingsError("STORAGE_URL must look like file:///absolute/path or file://relative/path")
         raw = unquote(url.removeprefix("file://"))
         if not raw:
             raise SettingsError("STORAGE_URL file:// needs a directory")
@@ -159,7 +204,9 @@ def parse_storage_url(url: str) -> StorageSettings:
         secure = query.get("secure", "true").lower()
         if secure not in {"true", "false", "1", "0"}:
             raise SettingsError("STORAGE_URL secure= must be true or false")
-        endpoint = parts.hostname + (f":{parts.port}" if parts.port else "")
+        if port == 0:
+            raise SettingsError("STORAGE_URL port must be between 1 and 65535")
+        endpoint = parts.hostname + (f":{port}" if port else "")
         return StorageSettings(
             url=url,
             scheme="s3",
@@ -170,7 +217,7 @@ def parse_storage_url(url: str) -> StorageSettings:
             secure=secure in {"true", "1"},
             region=query.get("region"),
         )
-    raise SettingsError(f"STORAGE_URL must use file:// or s3://, not {parts.scheme or url!r}")
+    raise SettingsError(f"STORAGE_URL must use file:// or s3://, not {parts.scheme or redact_url(url)!r}")
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
