@@ -27,13 +27,13 @@ from api.notifications.controllers import NotificationsController
 from api.recordings.controllers import RecordingsController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
-from core.settings import Settings
+from core.settings import Settings, load_settings
 from storage.db import create_engine, create_session_factory
 from storage.objects import create_object_store
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or Settings.from_env()
+    settings = settings or load_settings()
     configure_logging(settings.log_level, process="web")
     redis = Redis.from_url(settings.redis.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30)
     holder: dict[str, AppContext] = {}

@@ -164,6 +164,14 @@ class Settings:
         )
 
 
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings for a process entry point: a bad value ends the process with one clear line."""
+    try:
+        return Settings.from_env(env)
+    except SettingsError as exc:
+        raise SystemExit(f"cadenza: configuration error: {exc}") from None
+
+
 def _database_url(env: Mapping[str, str]) -> str:
     url = env.get("DATABASE_URL", "postgresql+asyncpg://cadenza@127.0.0.1:5432/cadenza")
     if url.startswith("postgresql://"):

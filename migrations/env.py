@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.settings import Settings
+from core.settings import load_settings
 from storage.models import Base
 
 config = context.config
@@ -21,7 +21,7 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     # Tests pass a URL explicitly; processes read the environment through Settings.
-    return config.attributes.get("database_url") or Settings.from_env().database.url
+    return config.attributes.get("database_url") or load_settings().database.url
 
 
 def run_migrations_offline() -> None:

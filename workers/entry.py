@@ -7,12 +7,12 @@ the actors are declared on it.
 from __future__ import annotations
 
 from core.logging import configure_logging
-from core.settings import Settings
+from core.settings import load_settings
 from workers import runtime
 from workers.actors import declare_actors
 from workers.broker import build_broker
 
-settings = Settings.from_env()
+settings = load_settings()
 configure_logging(settings.log_level, process="worker")
 runtime.configure(settings)
 broker = build_broker(settings)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import utcnow
 from core.logging import configure_logging
-from core.settings import Settings
+from core.settings import load_settings
 from storage.db import create_engine, create_session_factory
 from storage.models.jobs import OutboxMessage
 from storage.repositories.outbox import OutboxRepository
@@ -120,7 +120,7 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def main() -> None:
-    settings = Settings.from_env()
+    settings = load_settings()
     configure_logging(settings.log_level, process="relay")
     broker = build_broker(settings, with_workers=False)
     engine = create_engine(settings.database, pool_size=2)
