@@ -7,58 +7,30 @@ migrates it with Alembic, and drops it at the end.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import uuid
 from collections.abc import Iterator
 
-import asyncpg
 import pytest
-import redis
-from alembic import command
-from alembic.config import Config
 
 from core.settings import Settings
+from tests.databases import private_database, private_redis_db
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_SECRET = "test-secret-key-for-cadenza-suite"  # noqa: S105
 
 
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL")
+def _server_url(name: str) -> str:
+    url = os.environ.get(name)
     if not url:
-        pytest.exit("DATABASE_URL is not set: run the suite with `make test`", returncode=2)
+        pytest.exit(f"{name} is not set: run the suite with `make test`", returncode=2)
     return url
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A brand-new database for this session, migrated to head."""
-    server = _server_url()
-    name = f"cadenza_test_{uuid.uuid4().hex[:10]}"
-    base, _, _ = server.rpartition("/")
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(_plain(f"{base}/postgres"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = f"{base}/{name}"
-    cfg = Config(os.path.join(ROOT, "alembic.ini"))
-    cfg.set_main_option("script_location", os.path.join(ROOT, "migrations"))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
-    yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with private_database(_server_url("DATABASE_URL")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -68,18 +40,8 @@ def redis_url() -> Iterator[str]:
     Dramatiq queues live in the database, so two sessions on one server (a developer's and
     CI's, say) never consume each other's messages.
     """
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.exit("REDIS_URL is not set: run the suite with `make test`", returncode=2)
-    server = redis.Redis.from_url(url)
-    index = 1 + int(server.incr("cadenza-test:sessions")) % 15
-    server.close()
-    session_url = f"{url.rsplit('/', 1)[0]}/{index}"
-    db = redis.Redis.from_url(session_url)
-    db.flushdb()
-    yield session_url
-    db.flushdb()
-    db.close()
+    with private_redis_db(_server_url("REDIS_URL")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -67,3 +68,17 @@ def hls_playlist(path: Path) -> Path:
     """A playlist that would make a naive ffmpeg read a local file."""
     path.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n")
     return path
+
+
+class UnsizedBody:
+    """A file-like upload body of ``total`` random bytes with no known size: httpx sends it chunked,
+    so the server only learns it is too large while it streams."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self.block = os.urandom(1024 * 1024)
+
+    def read(self, n: int = -1) -> bytes:
+        size = min(self.left, len(self.block), n if n >= 0 else self.left)
+        self.left -= size
+        return self.block[:size]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests import media
 from tests.e2e.api import Api
+from tests.databases import private_database, private_redis_db
 from tests.e2e.stack import Stack
 
 
@@ -38,6 +40,21 @@ def run_stack(env: dict[str, str], log_dir: Path) -> Iterator[Stack]:
         raise
     finally:
         stack.stop()
+
+
+@contextmanager
+def isolated_env(base_env: dict[str, str], var_dir: Path, **overrides: str) -> Iterator[dict[str, str]]:
+    """``base_env`` with a database, Redis database and var dir of its own, then ``overrides``.
+
+    A second stack must not share the session stack's database (its relay would publish the
+    other stack's outbox rows) nor its queues (its workers would take the other stack's jobs).
+    """
+    with ExitStack() as resources:
+        env = {**base_env, "CADENZA_VAR_DIR": str(var_dir), "STORAGE_URL": f"file://{var_dir / 'objects'}", **overrides}
+        env["DATABASE_URL"] = resources.enter_context(private_database(base_env["DATABASE_URL"]))
+        if "REDIS_URL" not in overrides:
+            env["REDIS_URL"] = resources.enter_context(private_redis_db(base_env["REDIS_URL"]))
+        yield env
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,7 @@ def test_upload_over_the_limit_gets_413_while_streaming(
 ) -> None:
     limit = int(base_env["MAX_UPLOAD_BYTES"])
     # A body of unknown length (chunked): the server can only find out by counting.
-    r = api.upload(account, content=_Endless(limit + 2 * 1024 * 1024), filename="huge.mp4")
+    r = api.upload(account, content=media.UnsizedBody(limit + 2 * 1024 * 1024), filename="huge.mp4")
     assert r.status_code == 413, r.text
     assert r.json()["error_code"] == "upload_too_large"
     # Nothing was kept: no recording, and no object left in the store.
@@ -97,18 +96,6 @@ def _moov_last(directory: Path) -> Path:
                      "-preset", "ultrafast", str(path))
     return path
 
-
-class _Endless:
-    """A file-like object with no known size, so the client streams it chunked."""
-
-    def __init__(self, total: int) -> None:
-        self.left = total
-        self.block = os.urandom(1024 * 1024)
-
-    def read(self, n: int = -1) -> bytes:
-        size = min(self.left, len(self.block) if n < 0 else min(n, len(self.block)))
-        self.left -= size
-        return self.block[:size]
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -63,11 +63,11 @@ def boto3_client(endpoint_url: str) -> Any:
     )
 
 
-def bucket_leftovers(endpoint_url: str, bucket: str) -> list[str]:
-    """Every object and every in-progress multipart upload in ``bucket`` (``upload:<key>``)."""
+def bucket_leftovers(endpoint_url: str, bucket: str, prefix: str = "") -> list[str]:
+    """Every object and every in-progress multipart upload in ``bucket`` (``upload:<key>``) under ``prefix``."""
     client = boto3_client(endpoint_url)
-    objects = client.list_objects_v2(Bucket=bucket).get("Contents", [])
-    uploads = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    objects = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=prefix).get("Uploads", [])
     return [item["Key"] for item in objects] + [f"upload:{item['Key']}" for item in uploads]
 
 

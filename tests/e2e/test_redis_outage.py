@@ -1,0 +1,130 @@
+"""A Redis outage: uploads are still accepted, and their jobs complete once Redis is back."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.e2e.api import Account, Api
+from tests.e2e.conftest import isolated_env, run_stack
+from tests.e2e.stack import Stack, free_port
+
+pytestmark = pytest.mark.e2e
+
+OUTAGE_SECONDS = 5.0
+
+
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` without persistence, which a test may kill and restart."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        args = ["--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)]
+        with (self.directory / "redis.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                ["redis-server", *args, "--save", "", "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT
+            )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    if client.ping():
+                        return
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+        finally:
+            client.close()
+        self.kill()
+        raise RuntimeError(f"redis-server did not start:\n{(self.directory / 'redis.log').read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL, as an outage would: no shutdown, nothing saved."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def stack(
+    base_env: dict[str, str], redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Overrides the session stack for this module: a stack of its own, on the private Redis."""
+    var_dir = tmp_path_factory.mktemp("redis-outage-stack")
+    with isolated_env(base_env, var_dir, REDIS_URL=redis_server.url) as env:
+        yield from run_stack(env, var_dir / "logs")
+
+
+@pytest.fixture(scope="module")
+def api(stack: Stack) -> Iterator[Api]:
+    client = Api(stack.base_url)
+    yield client
+    client.close()
+
+
+def _wait_for_log(stack: Stack, name: str, text: str, *, times: int = 1, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while stack.logs(name, tail=500).count(text) < times:
+        assert time.monotonic() < deadline, f"{name} did not log {text!r} {times} times:\n{stack.logs(name)}"
+        time.sleep(0.1)
+
+
+def test_upload_during_a_redis_outage_completes_once_redis_is_back(
+    api: Api, stack: Stack, account: Account, redis_server: RedisServer, clip_small: Path
+) -> None:
+    # Given Redis goes down
+    redis_server.kill()
+    down_since = time.monotonic()
+    ready = api.http.get("/health/ready")
+    assert ready.status_code == 503 and ready.json()["checks"]["redis"] != "ok", ready.text
+
+    # When a clip is uploaded
+    r = api.upload(account, clip_small, title="Through the outage")
+
+    # Then it is accepted, and its job waits in the outbox (the relay cannot publish it)
+    assert r.status_code == 202, r.text
+    created = r.json()
+    _wait_for_log(stack, "relay", "publishing failed", times=3)
+    job = api.job(account, created["job_id"])
+    assert job["state"] == "queued", job
+    assert api.recording(account, created["id"])["status"] == "processing"
+    # Long enough for the workers' consumers to fail a restart too (Dramatiq retries every 3 s).
+    time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_since)))
+
+    # When Redis comes back (empty: nothing was saved) on the same port
+    redis_server.start()
+
+    # Then the job completes with no manual step
+    job = api.wait_job(account, created["job_id"], timeout=120)
+    assert job["state"] == "succeeded", job
+    recording = api.recording(account, created["id"])
+    assert recording["status"] == "ready", recording
+    assert [r["name"] for r in recording["renditions"]] == ["sd"]
+    assert api.http.get("/health/ready").status_code == 200
