@@ -63,11 +63,16 @@ def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     yield from run_stack(dict(base_env), tmp_path_factory.mktemp("stack-logs"))
 
 
-@pytest.fixture(scope="session")
-def api(stack: Stack) -> Iterator[Api]:
+def api_for(stack: Stack) -> Iterator[Api]:
+    """An API client on ``stack``, closed afterwards (for modules that run a stack of their own)."""
     client = Api(stack.base_url)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Iterator[Api]:
+    yield from api_for(stack)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from tests.e2e.api import Account, Api
-from tests.e2e.conftest import isolated_env, run_stack
+from tests.e2e.conftest import api_for, isolated_env, run_stack
 from tests.e2e.stack import Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -84,9 +84,7 @@ def stack(
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[Api]:
-    client = Api(stack.base_url)
-    yield client
-    client.close()
+    yield from api_for(stack)
 
 
 def _wait_for_log(stack: Stack, name: str, text: str, *, times: int = 1, timeout: float = 20.0) -> None:

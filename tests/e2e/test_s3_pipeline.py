@@ -9,7 +9,7 @@ import pytest
 
 from tests import media
 from tests.e2e.api import Account, Api
-from tests.e2e.conftest import isolated_env, run_stack
+from tests.e2e.conftest import api_for, isolated_env, run_stack
 from tests.e2e.stack import Stack
 from tests.integration.s3_server import bucket_leftovers, s3_storage_url, unique_bucket
 
@@ -35,9 +35,7 @@ def stack(
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[Api]:
-    client = Api(stack.base_url)
-    yield client
-    client.close()
+    yield from api_for(stack)
 
 
 def _prefix(account: Account, recording_id: str) -> str:
