@@ -41,6 +41,7 @@ class _State:
     header_field: bytearray = field(default_factory=bytearray)
     header_value: bytearray = field(default_factory=bytearray)
     headers: dict[str, str] = field(default_factory=dict)
+    ended: bool = False
 
 
 def boundary_of(content_type: str | None) -> bytes:
@@ -61,7 +62,9 @@ async def iter_parts(body: AsyncIterator[bytes], boundary: bytes, *, max_body_by
         state.header_value += data[start:end]
 
     def on_header_end() -> None:
-        state.headers[state.header_field.decode("latin-1").lower()] = state.header_value.decode("utf-8", "replace")
+        # latin-1 keeps every byte as is: parse_options_header works on bytes, and the parameters
+        # (a raw UTF-8 filename, as browsers send it) are decoded as UTF-8 only after parsing.
+        state.headers[state.header_field.decode("latin-1").lower()] = state.header_value.decode("latin-1")
         state.header_field.clear()
         state.header_value.clear()
 
@@ -72,17 +75,22 @@ async def iter_parts(body: AsyncIterator[bytes], boundary: bytes, *, max_body_by
         state.events.append(
             PartStart(
                 name=name,
-                filename=filename.decode("utf-8", "replace") if filename is not None else None,
+                filename=_basename(filename.decode("utf-8", "replace")) if filename is not None else None,
                 content_type=state.headers.get("content-type"),
             )
         )
         state.headers = {}
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        state.events.append(PartData(bytes(data[start:end])))
+        # Most callbacks cover a whole body chunk: pass that immutable chunk on, no copy.
+        whole = start == 0 and end == len(data) and type(data) is bytes
+        state.events.append(PartData(data if whole else bytes(data[start:end])))
 
     def on_part_end() -> None:
         state.events.append(PartEnd())
+
+    def on_end() -> None:
+        state.ended = True
 
     parser = MultipartParser(
         boundary,
@@ -93,6 +101,7 @@ async def iter_parts(body: AsyncIterator[bytes], boundary: bytes, *, max_body_by
             "on_headers_finished": on_headers_finished,
             "on_part_data": on_part_data,
             "on_part_end": on_part_end,
+            "on_end": on_end,
         },
     )
     received = 0
@@ -114,6 +123,13 @@ async def iter_parts(body: AsyncIterator[bytes], boundary: bytes, *, max_body_by
         raise BadRequest(f"malformed multipart body: {exc}", error_code="malformed_multipart") from None
     for event in _coalesce(state.events):
         yield event
+    if not state.ended:  # python-multipart's finalize() does not check this itself
+        raise BadRequest("malformed multipart body: it ends before the closing boundary", error_code="malformed_multipart")
+
+
+def _basename(filename: str) -> str:
+    """RFC 7578 §4.2: a filename's directory part is not to be trusted; keep the last component."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _coalesce(events: list[Event]) -> list[Event]:

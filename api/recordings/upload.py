@@ -102,6 +102,12 @@ class UploadService:
                     if not complete.done:
                         raise BadRequest("the upload ended before the file was complete", error_code="upload_incomplete")
                 else:
+                    # Refused as soon as the part starts: at most one small value per known field
+                    # is ever held in memory, however many parts a body carries.
+                    if event.name not in _TEXT_FIELDS:
+                        raise ValidationFailed(f"unknown form field: {event.name!r}", error_code="unknown_field")
+                    if event.name in fields:
+                        raise ValidationFailed(f"the field {event.name!r} is given twice", error_code="duplicate_field")
                     fields[event.name] = await _field_value(events, event.name)
             if file_meta is None:
                 raise ValidationFailed("the form has no 'file' part", error_code="file_required")
@@ -191,9 +197,6 @@ async def _field_value(events: AsyncIterator[object], name: str) -> str:
 
 
 def _validate_fields(fields: dict[str, str]) -> RecordingFields:
-    unknown = sorted(set(fields) - _TEXT_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"unknown form fields: {', '.join(unknown)}", error_code="unknown_field")
     cleaned = {k: v.strip() for k, v in fields.items() if v.strip()}
     try:
         return msgspec.convert(cleaned, RecordingFields)

@@ -3,10 +3,12 @@
 Layout: the object ``a/b/c`` is the file ``<root>/a/b/c``. Its content type lives in a sidecar
 ``<root>/a/b/c.meta.json`` because the keys that matter most (``original``) have no extension to
 derive it from; without a sidecar the type is guessed from the extension. Writes go to
-``<file>.part-<random>`` in the same directory and are renamed into place after an fsync, so a
-reader sees the old object or the new one, never a torn one. Keys whose segments would collide
+``<file>.part-<random>`` in the same directory and are renamed into place after an fdatasync, so
+a reader sees the old object or the new one, never a torn one. Keys whose segments would collide
 with those names (``*.meta.json``, ``*.part-*``) are refused. File I/O runs in worker threads
-(``asyncio.to_thread``), a batch of about 1 MiB at a time, so the event loop never blocks on disk.
+(``asyncio.to_thread``), a batch of about 1 MiB at a time, so the event loop never blocks on disk;
+``put_stream`` writes one batch while the next arrives, and the part file's writeback starts as it
+grows (``_atomic``), so the sync at the end is short.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .keys import validate_key, validate_prefix
 __all__ = ["LocalStore"]
 
 META_SUFFIX = ".meta.json"
-WRITE_BATCH_BYTES = 1024 * 1024
+WRITE_BATCH_BYTES = 1 * 1024 * 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 _T = TypeVar("_T")
@@ -81,6 +83,7 @@ class LocalStore(ObjectStore):
         max_bytes: int | None = None,
     ) -> int:
         target = await self._open_part(self.path_for(key))
+        writing: asyncio.Task[None] | None = None  # one batch is written while the next one fills
         try:
             size = 0
             batch: list[bytes] = []
@@ -94,12 +97,18 @@ class LocalStore(ObjectStore):
                 batch.append(bytes(chunk))  # a no-op for bytes; copies a reusable bytearray
                 batched += len(chunk)
                 if batched >= WRITE_BATCH_BYTES:
-                    await self._io(target.write, *batch)
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(self._io(target.write, *batch))
                     batch, batched = [], 0
+            if writing is not None:
+                await writing
             if batch:
                 await self._io(target.write, *batch)
             await self._io(self._commit, target, content_type)
         except BaseException:
+            if writing is not None:
+                _abandon(writing)
             # Synchronous on purpose: after a cancellation an awaited cleanup could be cancelled
             # again. discard() waits (on the file's lock) for at most one in-flight batch write.
             target.discard()
@@ -108,7 +117,7 @@ class LocalStore(ObjectStore):
 
     async def _open_part(self, final: Path) -> AtomicFile:
         """Create the part file in a thread without leaking it if we are cancelled meanwhile."""
-        opening = asyncio.ensure_future(self._io(AtomicFile, final))
+        opening = asyncio.ensure_future(self._io(lambda: AtomicFile(final, write_behind=True)))
         try:
             return await asyncio.shield(opening)
         except asyncio.CancelledError:
@@ -123,7 +132,7 @@ class LocalStore(ObjectStore):
 
         def copy() -> int:
             with source:
-                target = AtomicFile(final)
+                target = AtomicFile(final, write_behind=True)
                 try:
                     while block := source.read(WRITE_BATCH_BYTES):
                         target.write(block)
@@ -281,3 +290,9 @@ class LocalStore(ObjectStore):
 
     async def close(self) -> None:
         return None
+
+
+def _abandon(task: asyncio.Task[None]) -> None:
+    """Stop waiting for a batch write we no longer need; its outcome is read so none goes unseen."""
+    task.cancel()  # the thread finishes its write (discard() waits for it); the task stops waiting
+    task.add_done_callback(lambda done: None if done.cancelled() else done.exception())

@@ -74,6 +74,13 @@ def test_upload_is_accepted_with_links(api: Api, account: Account, clip_small: P
     assert api.http.get(links["job"], headers=account.headers).json()["recording_id"] == recording_id
 
 
+def test_filename_keeps_its_unicode_and_loses_its_path(api: Api, account: Account, clip_small: Path) -> None:
+    file = ("../../home/ana/Étude №3 録音.mp4", clip_small.read_bytes(), "video/mp4")
+    r = api.http.post("/api/v1/recordings", headers=account.headers, files={"file": file})
+    assert r.status_code == 202, r.text
+    assert r.json()["original_filename"] == "Étude №3 録音.mp4"
+
+
 FILE = ("take.mp4", b"\x00\x00\x00\x18ftypmp42" * 64, "video/mp4")
 WITH_FILE = {"files": {"file": FILE}}
 BAD_KEY = "invalid_idempotency_key"
@@ -84,6 +91,7 @@ REFUSED_UPLOADS = [
     pytest.param({"files": [("file", FILE), ("file", FILE)]}, 422, "one_file_expected", id="two-files"),
     pytest.param({"files": [("file", FILE), ("extra", FILE)]}, 422, "one_file_expected", id="file-in-other-field"),
     pytest.param({**WITH_FILE, "data": {"colour": "red"}}, 422, "unknown_field", id="unknown-field"),
+    pytest.param({**WITH_FILE, "data": {"title": ["a", "b"]}}, 422, "duplicate_field", id="field-twice"),
     pytest.param({**WITH_FILE, "data": {"title": "t" * 201}}, 422, "validation_error", id="long-title"),
     pytest.param({"files": {"file": ("empty.mp4", b"")}}, 422, "empty_upload", id="empty-file"),
     pytest.param({**WITH_FILE, "headers": {"Idempotency-Key": "two words"}}, 400, BAD_KEY, id="key-space"),

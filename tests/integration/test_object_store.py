@@ -2,113 +2,24 @@
 
 What is checked is what callers rely on: bytes round-trip exactly, a failed or oversized upload
 leaves nothing behind (not even an S3 multipart upload), ranges serve the right bytes, deletes are
-idempotent, keys cannot escape, a dead endpoint fails fast, and streaming keeps memory flat.
+idempotent and keys cannot escape. Backend-specific behaviour is in test_object_store_local.py and
+test_object_store_s3.py, flat memory in test_object_store_memory.py, key building and URL signing
+(no store needed) in tests/unit. The ``store`` fixture is in conftest.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
-import random
-import subprocess
-import sys
-import textwrap
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-import pytest_asyncio
 
-from core.errors import NotFound, PayloadTooLarge, StorageUnavailable
-from core.settings import parse_storage_url
-from storage.objects import (
-    LocalStore,
-    ObjectStore,
-    S3Store,
-    create_object_store,
-    recording_key,
-    recording_prefix,
-    sign_media_path,
-    user_key,
-    verify_media_signature,
-)
-from tests.integration.s3_server import bucket_leftovers, closed_port_url, s3_storage_url, unique_bucket
-
-# The session-scoped ``s3_server`` fixture comes from tests/conftest.py (tests/integration/s3_server.py).
-
-MIB = 1024 * 1024
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-# -- fixtures and helpers -------------------------------------------------------------------------
-
-
-@pytest_asyncio.fixture(params=["local", "s3"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ObjectStore]:
-    if request.param == "local":
-        settings = parse_storage_url(f"file://{tmp_path / 'objects'}")
-    else:
-        endpoint = request.getfixturevalue("s3_server")
-        settings = parse_storage_url(s3_storage_url(endpoint, unique_bucket()))
-    object_store = create_object_store(settings)
-    await object_store.ensure_ready()
-    await object_store.check()
-    yield object_store
-    await object_store.close()
-
-
-def leftovers(store: ObjectStore, request: pytest.FixtureRequest) -> list[str]:
-    """Everything the backend holds: files (incl. part/meta files) or objects + multipart uploads."""
-    if isinstance(store, LocalStore):
-        return sorted(str(p.relative_to(store.root)) for p in store.root.rglob("*") if p.is_file())
-    assert isinstance(store, S3Store)
-    return bucket_leftovers(request.getfixturevalue("s3_server"), store.bucket)
-
-
-class Generated:
-    """A deterministic pseudo-random stream in odd-sized chunks, hashed as it is produced."""
-
-    def __init__(self, total: int, *, chunk: int = 100_003, seed: int = 7) -> None:
-        self.total = total
-        self.chunk = chunk
-        self.seed = seed
-        self.sha256 = hashlib.sha256()
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        rng = random.Random(self.seed)
-        sent = 0
-        while sent < self.total:
-            piece = rng.randbytes(min(self.chunk, self.total - sent))
-            self.sha256.update(piece)
-            sent += len(piece)
-            yield piece
-            await asyncio.sleep(0)
-
-
-async def chunks_of(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
-    for offset in range(0, len(data), size):
-        yield data[offset : offset + size]
-
-
-async def failing_after(n_bytes: int) -> AsyncIterator[bytes]:
-    async for piece in Generated(n_bytes):
-        yield piece
-    raise ConnectionResetError("client went away mid-upload")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(MIB):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-KEY = "recordings/u1/r1/original"
-
+from core.errors import NotFound, PayloadTooLarge
+from storage.objects import LocalStore, ObjectStore, recording_key, recording_prefix, user_key
+from tests.integration.object_store_support import KEY, MIB, Generated, chunks_of, failing_after, file_sha256, leftovers
 
 # -- round trips ----------------------------------------------------------------------------------
 
@@ -341,41 +252,9 @@ async def test_presigned_url_downloads_the_object(store: ObjectStore) -> None:
     assert disposition.startswith("attachment;") and "%C3%89tude%20op.%2010.mp4" in disposition
 
 
-def test_media_signature_accepts_valid_and_rejects_expired_or_tampered() -> None:
-    secret = "s" * 32
-    now = 1_700_000_000
-    query = sign_media_path(KEY, secret=secret, expires_at=now + 60)
-    params = dict(pair.split("=", 1) for pair in query.split("&"))
-    assert set(params) == {"expires", "sig"} and "=" not in params["sig"]
-    expires, sig = params["expires"], params["sig"]
-
-    assert verify_media_signature(KEY, expires, sig, secret=secret, now=now)
-    assert verify_media_signature(KEY, int(expires), sig, secret=secret, now=now + 59)
-    assert not verify_media_signature(KEY, expires, sig, secret=secret, now=now + 60)  # expired
-    assert not verify_media_signature(KEY, str(now + 3600), sig, secret=secret, now=now)  # longer life
-    assert not verify_media_signature("recordings/u2/r9/original", expires, sig, secret=secret, now=now)
-    assert not verify_media_signature(KEY, expires, sig[:-1] + ("A" if sig[-1] != "A" else "B"), secret=secret, now=now)
-    assert not verify_media_signature(KEY, expires, sig, secret="t" * 32, now=now)
-    assert not verify_media_signature(KEY, "soon", sig, secret=secret, now=now)
-    assert not verify_media_signature(KEY, expires, "", secret=secret, now=now)
-    assert not verify_media_signature(KEY, expires, "é" * 43, secret=secret, now=now)
-
-
 # -- keys -----------------------------------------------------------------------------------------
 
 BAD_KEYS = ["../x", "/abs", "a//b", "a/../../etc/passwd", "a\\b", "a\x00b", "", "a/", "./a"]
-
-
-def test_key_helpers_build_deterministic_keys() -> None:
-    assert recording_prefix("u1", "r1") == "recordings/u1/r1/"
-    assert recording_key("u1", "r1", "hd.mp4") == "recordings/u1/r1/hd.mp4"
-    assert user_key(7, "profile_thumb.jpg") == "users/7/profile_thumb.jpg"
-    with pytest.raises(ValueError):
-        recording_key("u1", "r1", "hd.mov")
-    with pytest.raises(ValueError):
-        recording_prefix("..", "r1")
-    with pytest.raises(ValueError):
-        user_key("a/b", "profile.jpg")
 
 
 @pytest.mark.parametrize("bad_key", BAD_KEYS, ids=repr)
@@ -391,97 +270,3 @@ async def test_stores_refuse_unsafe_keys(store: ObjectStore, tmp_path: Path, bad
     with pytest.raises(ValueError):
         await store.open_range(bad_key, 0, None)
     assert not (tmp_path / "x").exists() and not (tmp_path / "out").exists()
-
-
-async def test_local_store_never_follows_a_symlink_out_of_its_root(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret").write_bytes(b"top secret")
-    store = LocalStore(tmp_path / "root")
-    await store.ensure_ready()
-    (store.root / "recordings").symlink_to(outside, target_is_directory=True)
-
-    with pytest.raises(ValueError):
-        await store.read_head("recordings/secret", 100)
-    with pytest.raises(ValueError):
-        await store.put_stream("recordings/planted", chunks_of(b"x"), content_type="text/plain")
-    assert sorted(p.name for p in outside.iterdir()) == ["secret"]
-
-
-# -- a dead endpoint fails fast -------------------------------------------------------------------
-
-
-async def test_s3_store_on_closed_port_fails_fast_with_storage_unavailable() -> None:
-    store = create_object_store(parse_storage_url(closed_port_url()))
-    try:
-        for attempt in (
-            store.check(),
-            store.stat(KEY),
-            store.put_stream(KEY, chunks_of(b"small"), content_type="video/mp4"),
-            store.put_stream(KEY, Generated(20 * MIB).__aiter__(), content_type="video/mp4"),
-        ):
-            started = time.monotonic()
-            with pytest.raises(StorageUnavailable):
-                await asyncio.wait_for(attempt, timeout=30)
-            assert time.monotonic() - started < 5
-    finally:
-        await store.close()
-
-
-# -- constant memory ------------------------------------------------------------------------------
-
-MEMORY_PROBE = textwrap.dedent(
-    """
-    import asyncio, os, sys
-    from core.settings import parse_storage_url
-    from storage.objects import create_object_store
-
-    def peak_rss() -> int:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmHWM")
-
-    async def main() -> None:
-        store = create_object_store(parse_storage_url(sys.argv[1]))
-        await store.ensure_ready()
-        block = os.urandom(1024 * 1024)
-
-        async def stream():
-            for _ in range(int(sys.argv[2])):
-                for offset in range(0, len(block), 64 * 1024):
-                    yield block[offset : offset + 64 * 1024]
-
-        before = peak_rss()
-        written = await store.put_stream("recordings/u/r/original", stream(), content_type="video/mp4")
-        after = peak_rss()
-        info = await store.stat("recordings/u/r/original")
-        await store.close()
-        print(written, info.size, after - before)
-
-    asyncio.run(main())
-    """
-)
-
-
-async def test_put_stream_of_200_mib_keeps_memory_flat(store: ObjectStore, request: pytest.FixtureRequest) -> None:
-    # Measured in a child process: this one also hosts moto, which buffers what it receives.
-    if isinstance(store, LocalStore):
-        url = f"file://{store.root}"
-    else:
-        assert isinstance(store, S3Store)
-        url = s3_storage_url(request.getfixturevalue("s3_server"), store.bucket)
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-
-    probe = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-c", MEMORY_PROBE, url, "200"],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
-    )
-
-    assert probe.returncode == 0, probe.stderr
-    written, stored, growth = map(int, probe.stdout.split())
-    assert written == stored == 200 * MIB
-    print(f"{type(store).__name__}: peak RSS growth {growth / MIB:.1f} MiB for a 200 MiB stream")
-    assert growth < 128 * MIB
