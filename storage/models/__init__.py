@@ -3,21 +3,36 @@
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
 from storage.models.notifications import Notification
-from storage.models.recordings import Recording, RecordingStatus, Rendition
-from storage.models.users import RefreshToken, Role, User
+from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.users import (
+    AccountToken,
+    ExperienceLevel,
+    RefreshToken,
+    Relationship,
+    RelationshipStatus,
+    Role,
+    TokenPurpose,
+    User,
+)
 
 __all__ = [
+    "AccountToken",
     "Base",
+    "ExperienceLevel",
     "Job",
     "JobState",
     "JobStep",
     "Notification",
     "OutboxMessage",
     "Recording",
+    "RecordingShare",
     "RecordingStatus",
     "RefreshToken",
+    "Relationship",
+    "RelationshipStatus",
     "Rendition",
     "Role",
     "StepState",
+    "TokenPurpose",
     "User",
 ]

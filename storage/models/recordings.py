@@ -7,10 +7,11 @@ import enum
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.ids import utcnow
 from storage.models.base import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -48,6 +49,7 @@ class Recording(UUIDPrimaryKey, Timestamps, Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     ready_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="recording", cascade="all, delete-orphan", lazy="selectin", order_by="Rendition.name"
@@ -69,3 +71,13 @@ class Rendition(UUIDPrimaryKey, Base):
     duration_seconds: Mapped[float | None] = mapped_column(Float)
 
     recording: Mapped[Recording] = relationship(back_populates="renditions")
+
+
+class RecordingShare(Base):
+    """A recording shared by its owner with one user."""
+
+    __tablename__ = "recording_shares"
+
+    recording_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())

@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, func, text
-from sqlalchemy.dialects.postgresql import UUID
-from core.ids import utcnow
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.ids import utcnow
 from storage.models.base import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -18,6 +18,13 @@ class Role(enum.StrEnum):
     STUDENT = "student"
     TEACHER = "teacher"
     ADMIN = "admin"
+
+
+class ExperienceLevel(enum.StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    PROFESSIONAL = "professional"
 
 
 class User(UUIDPrimaryKey, Timestamps, Base):
@@ -35,6 +42,15 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bio: Mapped[str | None] = mapped_column(Text)
+    instruments: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list, server_default="{}")
+    experience_level: Mapped[str | None] = mapped_column(String(16))
+    #: Profile photo: ``processing`` while the images queue works on it, then ``ready`` or ``failed``.
+    photo_status: Mapped[str | None] = mapped_column(String(16))
+    photo_error_code: Mapped[str | None] = mapped_column(String(64))
+    photo_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RefreshToken(Base):
@@ -49,3 +65,49 @@ class RefreshToken(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TokenPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountToken(UUIDPrimaryKey, Base):
+    """A single-use, expiring token mailed to a user (e-mail verification, password reset).
+
+    Only the SHA-256 of the token is stored; the token itself exists in the mail alone.
+    """
+
+    __tablename__ = "account_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RelationshipStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    REMOVED = "removed"
+
+
+class Relationship(UUIDPrimaryKey, Timestamps, Base):
+    """A teacher-student link, requested by either side. One row per pair, whatever its history."""
+
+    __tablename__ = "relationships"
+    __table_args__ = (
+        UniqueConstraint("teacher_id", "student_id", name="uq_relationships_pair"),
+        CheckConstraint("teacher_id <> student_id", name="not_self"),
+        Index("ix_relationships_student", "student_id", "status"),
+        Index("ix_relationships_teacher", "teacher_id", "status"),
+    )
+
+    teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=RelationshipStatus.PENDING)
+    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
