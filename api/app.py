@@ -22,6 +22,7 @@ from api.events.controllers import EventsController
 from api.health.controllers import HealthController
 from api.jobs.controllers import JobsController
 from api.media.controllers import MediaController
+from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
 from api.recordings.controllers import RecordingsController
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotificationsController,
             EventsController,
             MediaController,
+            MetricsController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         lifespan=[lifespan],
         plugins=[channels],
+        middleware=[prometheus_config().middleware],
         exception_handlers={Exception: handle_exception},
         openapi_config=OpenAPIConfig(
             title="Cadenza API",

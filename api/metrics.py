@@ -1,0 +1,64 @@
+"""Prometheus metrics of the web process: ``GET /metrics``.
+
+Request count, latency and in-progress gauges come from Litestar's Prometheus middleware, with
+the route template as the path label (no per-id series). Queue depths are read when scraped, from
+Dramatiq's Redis keys and the outbox, so every web replica reports the same shared numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Controller, Response, get
+from litestar.plugins.prometheus import PrometheusConfig
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
+from redis.exceptions import RedisError
+
+from api.context import AppContext
+from storage.queue_stats import QUEUES, broker_depths, delayed_counts
+
+log = logging.getLogger("cadenza.metrics")
+
+QUEUE_MESSAGES = Gauge(
+    "cadenza_queue_messages",
+    "Messages per work queue: waiting and in_flight in the broker, dead letters, delayed in the outbox",
+    ["queue", "state"],
+)
+BROKER_UP = Gauge("cadenza_broker_up", "1 when the broker (Redis) answered the last scrape, else 0")
+
+
+def prometheus_config() -> PrometheusConfig:
+    return PrometheusConfig(
+        app_name="cadenza",
+        prefix="cadenza",
+        group_path=True,  # /api/v1/recordings/{recording_id:uuid}, not one series per recording
+        exclude=["^/metrics", "^/health/"],
+    )
+
+
+class MetricsController(Controller):
+    path = "/metrics"
+    include_in_schema = False
+
+    @get("/", media_type=CONTENT_TYPE_LATEST)
+    async def metrics(self, ctx: AppContext) -> Response[bytes]:
+        await _refresh_queue_gauges(ctx)
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _refresh_queue_gauges(ctx: AppContext) -> None:
+    try:
+        depths = await broker_depths(ctx.redis)
+    except (RedisError, OSError) as exc:
+        log.warning("queue depths unavailable", extra={"error": type(exc).__name__})
+        BROKER_UP.set(0)
+    else:
+        BROKER_UP.set(1)
+        for queue, (waiting, in_flight, dead) in depths.items():
+            QUEUE_MESSAGES.labels(queue, "waiting").set(waiting)
+            QUEUE_MESSAGES.labels(queue, "in_flight").set(in_flight)
+            QUEUE_MESSAGES.labels(queue, "dead").set(dead)
+    async with ctx.sessions() as session:
+        delayed = await delayed_counts(session)
+    for queue in QUEUES:
+        QUEUE_MESSAGES.labels(queue, "delayed").set(delayed.get(queue, 0))
