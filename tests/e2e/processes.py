@@ -1,0 +1,115 @@
+"""Processes seen through /proc, and a private PostgreSQL that a test may restart (e2e helpers)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+from tests.e2e.stack import ROOT, free_port
+
+
+def state_and_parent(pid: int) -> tuple[str, int] | None:
+    """(state letter, ppid) of a process, None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # the name in parentheses may contain spaces
+    return fields[0], int(fields[1])
+
+
+def alive(pid: int) -> bool:
+    """Running: present and not a zombie (a zombie runs nothing, it only waits to be reaped)."""
+    found = state_and_parent(pid)
+    return found is not None and found[0] not in ("Z", "X")
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (info := state_and_parent(int(entry))) is not None and info[1] == pid:
+            if alive(int(entry)):
+                found.append(int(entry))
+    return found
+
+
+def comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+@contextmanager
+def private_redis(directory: Path, timeout: float = 10.0) -> Iterator[str]:
+    """A ``redis-server`` of the caller's own (no persistence); yields its URL.
+
+    The suite's Redis server has only 15 databases to hand out to the sessions and stacks of
+    everyone running tests at once; a stack that must not lose a message to another's workers
+    runs on a server of its own.
+    """
+    port = free_port()
+    args = ["--bind", "127.0.0.1", "--port", str(port), "--dir", str(directory), "--save", "", "--appendonly", "no"]
+    with (directory / "redis.log").open("ab") as log:
+        proc = subprocess.Popen(["redis-server", *args], stdout=log, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert proc.poll() is None and time.monotonic() < deadline, (directory / "redis.log").read_text()
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def private_services() -> Iterator[tuple[Path, dict[str, str]]]:
+    """A PostgreSQL and Redis of the caller's own (``scripts/services.sh``): (directory, services.env).
+
+    Not under pytest's temporary directory: another pytest session starting meanwhile makes
+    that 0700 again, and the 'postgres' user could no longer reach its data for a restart.
+    """
+    directory = Path(tempfile.mkdtemp(prefix="cadenza-services-"))
+    try:
+        _services(directory, "start")
+        lines = (directory / "services.env").read_text().splitlines()
+        env = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+        yield directory, env
+    finally:
+        _services(directory, "stop")
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def restart_postgres(directory: Path, bindir: str) -> None:
+    """``pg_ctl restart`` (fast shutdown) of the PostgreSQL of ``private_services``: same port, same data."""
+    pg = directory / "pg"
+    cmd = [f"{bindir}/pg_ctl", "restart", "-D", str(pg / "data"), "-m", "fast", "-w", "-t", "60", "-l", str(pg / "log")]
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root; services.sh runs it as 'postgres' too
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    subprocess.run(cmd, check=True, cwd="/", stdout=subprocess.DEVNULL)
+
+
+def _services(directory: Path, command: str) -> None:
+    subprocess.run(
+        ["bash", str(ROOT / "scripts" / "services.sh"), command, str(directory)],
+        check=True,
+        env={**os.environ, "CADENZA_PG_FAST": "1"},
+        stdout=subprocess.DEVNULL,
+    )
