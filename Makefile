@@ -6,7 +6,7 @@ ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 PYTEST_ARGS ?= -q -ra
 BENCH_ARGS ?=
 
-.PHONY: help bootstrap bootstrap-dev run test bench migrate services-start services-stop services-status lock clean
+.PHONY: help bootstrap bootstrap-dev run test fuzz bench migrate services-start services-stop services-status lock clean
 
 help: ## show this help
 	@echo "Cadenza make targets:"
@@ -25,6 +25,9 @@ run: ## run every Procfile process with private PostgreSQL/Redis in .var (Ctrl-C
 
 test: ## run the test suite against private services in .var/test
 	@bash $(ROOT)/scripts/test.sh $(PYTEST_ARGS)
+
+fuzz: ## fuzz every API operation from the OpenAPI document (schemathesis; FUZZ_EXAMPLES, default 200)
+	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_SEED=$${FUZZ_SEED:-random} bash $(ROOT)/scripts/test.sh -q -ra tests/e2e/test_fuzz.py
 
 bench: ## run the benchmarks (python -m bench) against private services in .var/bench
 	@bash $(ROOT)/scripts/bench.sh $(BENCH_ARGS)

@@ -14,6 +14,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
+from api.admin.controllers import AdminUsersController
 from api.auth.controllers import AuthController
 from api.auth.guards import current_user
 from api.context import AppContext
@@ -25,7 +26,9 @@ from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
+from api.ops.controllers import OpsController, OpsDashboardController
 from api.recordings.controllers import RecordingsController
+from api.relationships.controllers import RelationshipsController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
@@ -68,7 +71,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             AuthController,
             UsersController,
+            AdminUsersController,
+            OpsController,
+            OpsDashboardController,
             RecordingsController,
+            RelationshipsController,
             JobsController,
             NotificationsController,
             EventsController,

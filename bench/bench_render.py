@@ -81,15 +81,9 @@ def _naive_rendition(src: str, spec: RenditionSpec, path: str) -> list[str]:
 
 
 def naive_commands(src: str, info: MediaInfo, out: Path) -> list[list[str]]:
-    renditions = [
-        _naive_rendition(src, spec, str(out / f"naive_{spec.filename}"))
-        for spec in plan_renditions(info)
-    ]
+    renditions = [_naive_rendition(src, spec, str(out / f"naive_{spec.filename}")) for spec in plan_renditions(info)]
     at = f"{thumbnail_time(info.duration):.3f}"
-    graph = (
-        f"[0:v:0]split=2[a][b];[a]scale={thumbnail_width(info)}:-2[t];"
-        f"[b]scale={poster_width(info)}:-2[p]"
-    )
+    graph = f"[0:v:0]split=2[a][b];[a]scale={thumbnail_width(info)}:-2[t];" f"[b]scale={poster_width(info)}:-2[p]"
     images = [
         *BASE_ARGS, "-i", src, "-ss", at, "-filter_complex", graph,  # output seek: decodes up to `at`
         "-map", "[t]", "-frames:v", "1", "-q:v", "3", str(out / "naive_thumbnail.jpg"),
@@ -144,10 +138,7 @@ async def main() -> dict[str, object]:
     print(f"{'pipeline':<10} {'processes':>9} {'wall med s':>10} {'cpu med s':>9}  wall runs")
     for name, values in times.items():
         runs = " ".join(f"{v:.2f}" for v in values)
-        print(
-            f"{name:<10} {len(plans[name]):>9} {medians[name]:>10.2f} "
-            f"{cpu_medians[name]:>9.2f}  {runs}"
-        )
+        print(f"{name:<10} {len(plans[name]):>9} {medians[name]:>10.2f} " f"{cpu_medians[name]:>9.2f}  {runs}")
     verdict = "meets" if ratio <= GOAL_RATIO else "MISSES"
     print(f"wall ratio cadenza/naive = {ratio:.3f} ({verdict} the goal <= {GOAL_RATIO})")
     print(f"cpu ratio cadenza/naive  = {cpu_ratio:.3f}")

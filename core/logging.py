@@ -13,7 +13,12 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 job_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
 
 #: Attribute names of a LogRecord that are not user-supplied ``extra`` fields.
-_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName", "color_message"}
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 #: Keys never written out even if a caller passes them in ``extra`` by mistake.
 _SECRET_KEYS = frozenset({"password", "token", "access_token", "refresh_token", "secret", "authorization"})
 

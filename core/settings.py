@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
+from core.limits import RateLimit, RateLimitSettings, parse_rate_limit
+from core.mail import check_sender, parse_smtp_url
+from core.worker_settings import WorkerSettings, worker_settings_from_env
+
+T = TypeVar("T")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 
 
@@ -113,6 +119,10 @@ class Settings:
     log_level: str
     smtp_url: str | None
     var_dir: Path
+    #: The ``From`` of every mail (``MAIL_FROM``).
+    mail_from: str = "Cadenza <no-reply@localhost>"
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    workers: WorkerSettings = WorkerSettings()
 
     @property
     def is_production(self) -> bool:
@@ -159,8 +169,16 @@ class Settings:
             ),
             public_base_url=public_base_url,
             log_level=log_level,
-            smtp_url=env.get("SMTP_URL") or None,
+            smtp_url=_smtp_url(env),
             var_dir=var_dir,
+            workers=_worker_settings(env),
+            mail_from=_parsed("MAIL_FROM", env.get("MAIL_FROM") or "Cadenza <no-reply@localhost>", check_sender),
+            rate_limits=RateLimitSettings(
+                login=_rate_limit(env, "RATE_LIMIT_LOGIN", RateLimit(5, 60)),
+                password=_rate_limit(env, "RATE_LIMIT_PASSWORD", RateLimit(5, 900)),
+                register=_rate_limit(env, "RATE_LIMIT_REGISTER", RateLimit(10, 3600)),
+                verify_resend=_rate_limit(env, "RATE_LIMIT_VERIFY_RESEND", RateLimit(3, 900)),
+            ),
         )
 
 
@@ -228,6 +246,26 @@ def parse_storage_url(url: str) -> StorageSettings:
     raise SettingsError(f"STORAGE_URL must use file:// or s3://, not {parts.scheme or redact_url(url)!r}")
 
 
+def _smtp_url(env: Mapping[str, str]) -> str | None:
+    url = env.get("SMTP_URL") or None
+    if url is not None:
+        _parsed("SMTP_URL", url, parse_smtp_url)
+    return url
+
+
+def _rate_limit(env: Mapping[str, str], name: str, default: RateLimit) -> RateLimit | None:
+    raw = env.get(name)
+    return default if raw is None or raw == "" else _parsed(name, raw, parse_rate_limit)
+
+
+def _parsed(name: str, raw: str, parse: Callable[[str], T]) -> T:
+    """``parse(raw)``, its ValueError turned into a SettingsError naming the variable."""
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} {exc}") from None
+
+
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -246,3 +284,10 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) 
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {sorted(allowed)}, not {value!r}")
     return value
+
+
+def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
+    try:
+        return worker_settings_from_env(env)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None

@@ -71,9 +71,7 @@ def _video_filter(src_label: str, specs: list[RenditionSpec]) -> tuple[str, list
     return ";".join(chains), labels
 
 
-def render_video_args(
-    src: str, outputs: list[tuple[RenditionSpec, str]], info: MediaInfo
-) -> list[str]:
+def render_video_args(src: str, outputs: list[tuple[RenditionSpec, str]], info: MediaInfo) -> list[str]:
     """One ffmpeg process that decodes ``src`` once and writes every rendition (H.264/AAC mp4).
 
     Args:

@@ -212,7 +212,6 @@ def validate_media(info: MediaInfo, *, max_seconds: int, max_frame_pixels: int) 
         )
     if min(video.width, video.height) < MIN_FRAME_SIDE:
         raise InvalidMedia(
-            f"The frame is {video.width}x{video.height}; each side must be at least "
-            f"{MIN_FRAME_SIDE} pixels",
+            f"The frame is {video.width}x{video.height}; each side must be at least " f"{MIN_FRAME_SIDE} pixels",
             error_code="frame_too_small",
         )

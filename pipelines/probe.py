@@ -71,22 +71,16 @@ async def probe_file(path: str, *, timeout: float = 30) -> MediaInfo:
     if code == "empty_file":
         raise InvalidMedia("The file is empty", error_code=code)
     if code == "image_not_supported":
-        raise InvalidMedia(
-            "Still images are not supported; upload a video or audio recording", error_code=code
-        )
+        raise InvalidMedia("Still images are not supported; upload a video or audio recording", error_code=code)
     if code is not None:
         raise InvalidMedia("Playlists and reference files are not accepted", error_code=code)
 
     try:
-        result = await run_process(
-            probe_command(path), timeout=timeout, capture_stdout=True, check=False
-        )
+        result = await run_process(probe_command(path), timeout=timeout, capture_stdout=True, check=False)
     except MediaProcessingFailed as exc:
         if exc.error_code != "ffmpeg_timeout":
             raise
-        raise InvalidMedia(
-            "The file took too long to analyse", error_code="probe_timeout"
-        ) from exc
+        raise InvalidMedia("The file took too long to analyse", error_code="probe_timeout") from exc
     if result.returncode != 0:
         raise classify_probe_failure(head, result.stderr_tail)
     try:

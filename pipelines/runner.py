@@ -133,9 +133,7 @@ class _ProgressParser:
             await self._on_progress(1.0)
 
 
-async def _read_stdout(
-    stream: asyncio.StreamReader, parser: _ProgressParser | None, sink: bytearray | None
-) -> None:
+async def _read_stdout(stream: asyncio.StreamReader, parser: _ProgressParser | None, sink: bytearray | None) -> None:
     if sink is not None:
         while chunk := await stream.read(65536):
             if len(sink) < STDOUT_LIMIT_BYTES:
@@ -195,14 +193,14 @@ async def run_process(
     stderr_tail = bytearray()
     assert proc.stdout is not None and proc.stderr is not None
     try:
-        await asyncio.wait_for(
-            asyncio.gather(
+        # asyncio.timeout, not wait_for: the gather is awaited here, so an exception from one of
+        # its parts (a failing progress callback) is always retrieved, never left on the future.
+        async with asyncio.timeout(timeout):
+            await asyncio.gather(
                 _read_stdout(proc.stdout, parser, stdout),
                 _read_stderr_tail(proc.stderr, stderr_tail),
                 proc.wait(),
-            ),
-            timeout=timeout,
-        )
+            )
     except TimeoutError:
         await _kill_and_reap(proc)
         raise MediaProcessingFailed(

@@ -22,9 +22,7 @@ _IMAGE_MAGIC: tuple[bytes, ...] = (
     b"MM\x00*",  # TIFF, big-endian
 )
 # ISO-BMFF major brands of still-image files (HEIC/HEIF/AVIF); video brands are left to ffprobe.
-_IMAGE_BRANDS = frozenset(
-    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
-)
+_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"})
 _PLAYLIST_PREFIXES = (
     b"#extm3u",  # HLS / M3U
     b"ffconcat version",  # ffmpeg concat demuxer

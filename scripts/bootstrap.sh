@@ -32,6 +32,11 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 cz_pg_bindir >/dev/null || missing+=(postgresql)
+# Tests only: the /ops dashboard's browser test drives Debian's Chromium through Playwright
+# (Playwright's own browser downloads are never used).
+if [[ ${BOOTSTRAP_DEV:-0} == 1 && ! -x /usr/bin/chromium ]]; then
+    missing+=(chromium)
+fi
 if ! pick_python >/dev/null; then
     missing+=(python3)
 fi
@@ -44,7 +49,8 @@ if ((${#missing[@]})); then
     if ! cz_is_root; then
         cz_die "missing system packages: ${missing[*]}
   install them first, e.g.:  sudo apt-get update && sudo apt-get install -y ${missing[*]}
-  (Cadenza needs ffmpeg/ffprobe, redis-server/redis-cli, PostgreSQL server binaries and Python 3.11 with venv)"
+  (Cadenza needs ffmpeg/ffprobe, redis-server/redis-cli, PostgreSQL server binaries and Python 3.11 with venv;
+  its tests also need chromium)"
     fi
     command -v apt-get >/dev/null 2>&1 ||
         cz_die "missing system packages (${missing[*]}) and apt-get is not available: install them with your package manager"
@@ -59,6 +65,7 @@ if ((${#missing[@]})); then
     command -v ffmpeg >/dev/null 2>&1 || cz_die "ffmpeg still missing after apt-get install"
     command -v redis-server >/dev/null 2>&1 || cz_die "redis-server still missing after apt-get install"
     cz_pg_bindir >/dev/null || cz_die "PostgreSQL binaries (pg_ctl, initdb) still not found after apt-get install"
+    [[ ${BOOTSTRAP_DEV:-0} != 1 || -x /usr/bin/chromium ]] || cz_die "chromium still missing after apt-get install"
     PY="$(pick_python)" || cz_die "no Python 3.11 interpreter (tried: ${PYTHON:-} python3 python3.11)"
 fi
 [[ -n $PY ]] || cz_die "no Python 3.11 interpreter found (tried: ${PYTHON:-} python3 python3.11); set PYTHON=/path/to/python3.11"

@@ -60,6 +60,8 @@ fi
 export PORT
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
 export STORAGE_URL="${STORAGE_URL:-file://.var/objects}"
+# honcho kills what is still running 5 s after Ctrl-C: hand running steps back before that.
+export WORKER_SHUTDOWN_GRACE_SECONDS="${WORKER_SHUTDOWN_GRACE_SECONDS:-3}"
 mkdir -p .var/objects
 
 "$CZ_VENV/bin/alembic" upgrade head

@@ -21,7 +21,14 @@ from storage.models.recordings import Recording, RecordingStatus
 from storage.repositories.jobs import JobRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.recordings import RecordingRepository
-from storage.state import FAN_OUT_STEPS, can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
+from storage.state import (
+    FAN_OUT_STEPS,
+    accepts_success,
+    can_transition,
+    derive_job_state,
+    recording_status_for,
+    steps_ready_to_enqueue,
+)
 
 
 #: A step's results, written to the recording in the same transaction that completes the step.
@@ -44,6 +51,8 @@ class Outcome:
     job: Job
     recording: Recording | None
     recording_status_changed: bool
+    #: False when the call changed nothing: a late or stale result (see ``complete_step``).
+    applied: bool = True
 
 
 async def create_job(session: AsyncSession, recording: Recording, plan: Plan) -> Job:
@@ -61,7 +70,9 @@ async def create_job(session: AsyncSession, recording: Recording, plan: Plan) ->
         )
         for i, s in enumerate(plan.steps)
     ]
-    job = Job(id=uuid.uuid4(), recording_id=recording.id, owner_id=recording.owner_id, plan=plan.name, state=JobState.QUEUED)
+    job = Job(
+        id=uuid.uuid4(), recording_id=recording.id, owner_id=recording.owner_id, plan=plan.name, state=JobState.QUEUED
+    )
     await JobRepository(session).add(job, steps)
     _enqueue_ready(session, job, utcnow())
     return job
@@ -100,16 +111,22 @@ async def complete_step(
     skip: tuple[str, ...] = (),
     apply: RecordingChange | None = None,
 ) -> Outcome:
-    """Mark the step succeeded, apply its results to the recording, enqueue what is now ready."""
+    """Mark the step succeeded, apply its results to the recording, enqueue what is now ready.
+
+    Results are accepted from any claim while the step is running or was queued again (see
+    ``storage.state.accepts_success``): the first result in wins, later ones change nothing
+    (``applied`` is False), so a step reaped from a slow worker still finishes exactly once.
+    """
     job, recording, before = await _locked(session, job_id)
     now = utcnow()
     step = _require_step(job, step_name)
+    if not accepts_success(step.state, step.attempts):
+        return Outcome(job=job, recording=recording, recording_status_changed=False, applied=False)
     if apply is not None and recording is not None:
         await apply(session, recording)
-    if can_transition(step.state, StepState.SUCCEEDED):
-        step.state = StepState.SUCCEEDED
-        step.progress = 1.0
-        step.finished_at = now
+    step.state = StepState.SUCCEEDED
+    step.progress = 1.0
+    step.finished_at = now
     for name in skip:
         other = _require_step(job, name)
         if can_transition(other.state, StepState.SKIPPED):
@@ -128,11 +145,19 @@ async def fail_step(
     error_code: str,
     error_message: str,
     retry_at: dt.datetime | None = None,
+    worker: str | None = None,
+    attempt: int | None = None,
 ) -> Outcome:
-    """Requeue the step at ``retry_at`` while attempts remain; otherwise fail the job for good."""
+    """Requeue the step at ``retry_at`` while attempts remain; otherwise fail the job for good.
+
+    With ``worker`` and ``attempt`` (the claim's), a failure counts only while that claim still
+    holds the step: a worker whose step was reaped and taken over must not fail it for the next.
+    """
     job, recording, before = await _locked(session, job_id)
     now = utcnow()
     step = _require_step(job, step_name)
+    if worker is not None and not _held_by(step, worker, attempt):
+        return Outcome(job=job, recording=recording, recording_status_changed=False, applied=False)
     step.error_code = error_code
     step.error_message = error_message[:2000]
     if retry_at is not None and step.attempts < step.max_attempts and step.state == StepState.RUNNING:
@@ -154,6 +179,51 @@ async def fail_step(
         if other.name in FAN_OUT_STEPS and other.state == StepState.QUEUED and other.enqueued_at is None:
             _send(session, other, job.id, now)
     return _settle(job, recording, before, now)
+
+
+async def hand_back_step(
+    session: AsyncSession, job_id: uuid.UUID, step_name: str, *, worker: str, attempt: int
+) -> Outcome | None:
+    """A stopping worker gives its claim up: the step is queued again at once, the attempt not spent.
+
+    None when the claim no longer holds the step (reaped meanwhile) or the job is gone.
+    """
+    job = await JobRepository(session).get_locked(job_id)
+    step = _step(job, step_name) if job is not None else None
+    if job is None or step is None or not _held_by(step, worker, attempt):
+        return None
+    recording = await RecordingRepository(session).get(job.recording_id)
+    now = utcnow()
+    step.state = StepState.QUEUED
+    step.attempts = max(0, step.attempts - 1)
+    step.progress = 0.0
+    _send(session, step, job.id, now)
+    return _settle(job, recording, recording.status if recording is not None else None, now)
+
+
+async def reap_step(
+    session: AsyncSession, job_id: uuid.UUID, step_name: str, *, worker: str, attempt: int, reason: str
+) -> Outcome | None:
+    """The step's worker is gone: queue the step again, or fail it with ``worker_lost`` after its
+    last attempt, exactly as ``fail_step`` would (skipped steps, owner still notified).
+
+    None when another relay holds the job (``SKIP LOCKED``), the job is gone, or the claim no
+    longer holds the step (it finished, or was handed back, since the reaper looked).
+    """
+    job = await JobRepository(session).get_locked(job_id, skip_locked=True)
+    step = _step(job, step_name) if job is not None else None
+    if job is None or step is None or not _held_by(step, worker, attempt):
+        return None
+    return await fail_step(
+        session,
+        job_id,
+        step_name,
+        error_code="worker_lost",
+        error_message=reason,
+        retry_at=utcnow(),
+        worker=worker,
+        attempt=attempt,
+    )
 
 
 class JobGone(LookupError):
@@ -189,12 +259,24 @@ def _enqueue_ready(session: AsyncSession, job: Job, now: dt.datetime) -> None:
 
 
 def _send(
-    session: AsyncSession, step: JobStep, job_id: uuid.UUID, now: dt.datetime, *, available_at: dt.datetime | None = None
+    session: AsyncSession,
+    step: JobStep,
+    job_id: uuid.UUID,
+    now: dt.datetime,
+    *,
+    available_at: dt.datetime | None = None,
 ) -> None:
     step.enqueued_at = now
     OutboxRepository(session).add(
         queue_name=step.queue, actor_name=step.name, args=[str(job_id)], available_at=available_at
     )
+
+
+def _held_by(step: JobStep, worker: str, attempt: int | None) -> bool:
+    """Whether the claim (worker, attempt number) still holds the running step."""
+    if step.state != StepState.RUNNING or step.worker != worker:
+        return False
+    return attempt is None or step.attempts == attempt
 
 
 def _step(job: Job, name: str) -> JobStep | None:

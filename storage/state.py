@@ -31,6 +31,17 @@ def can_transition(current: str, target: str) -> bool:
     return target in STEP_TRANSITIONS.get(current, frozenset())
 
 
+def accepts_success(state: str, attempts: int) -> bool:
+    """Whether a worker's success can still be recorded for a step in ``state``.
+
+    Running (by that worker, or by another that took it over), or queued again after a claim:
+    the reaper requeued it while its first worker, only slow, was still finishing. Steps are
+    idempotent, so the first result in wins and later runs of the step change nothing. A step
+    that already failed for good stays failed: its owner has been told.
+    """
+    return state == StepState.RUNNING or (state == StepState.QUEUED and attempts > 0)
+
+
 def derive_job_state(steps: Sequence[StepLike]) -> JobState:
     """Terminal only once nothing more will run: a failed job still finishes its fan-out."""
     in_flight = any(
@@ -62,7 +73,5 @@ def steps_ready_to_enqueue(steps: Sequence[StepLike]) -> list[StepLike]:
     """Queued steps not yet sent whose requirements are all done (succeeded or skipped)."""
     done = {s.name for s in steps if s.state in _DONE}
     return [
-        s
-        for s in steps
-        if s.state == StepState.QUEUED and s.enqueued_at is None and all(r in done for r in s.requires)
+        s for s in steps if s.state == StepState.QUEUED and s.enqueued_at is None and all(r in done for r in s.requires)
     ]

@@ -17,6 +17,14 @@ from tests.databases import private_database, private_redis_db
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
 TEST_SECRET = "test-secret-key-for-cadenza-suite"  # noqa: S105
+#: The suite logs in (and registers) from 127.0.0.1 hundreds of times; the real defaults are
+#: tested on a stack of their own (tests/e2e/test_auth_ratelimit.py), which drops these.
+LENIENT_RATE_LIMITS = {
+    "RATE_LIMIT_LOGIN": "100000/60",
+    "RATE_LIMIT_PASSWORD": "100000/60",
+    "RATE_LIMIT_REGISTER": "100000/60",
+    "RATE_LIMIT_VERIFY_RESEND": "100000/60",
+}
 
 
 def _server_url(name: str) -> str:
@@ -60,6 +68,7 @@ def base_env(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPat
         "LOG_LEVEL": "INFO",
         # Idle Dramatiq consumers poll Redis with back-off up to this many ms (default 1000).
         "dramatiq_worker_timeout": "100",
+        **LENIENT_RATE_LIMITS,
     }
 
 

@@ -18,8 +18,8 @@ from alembic import command
 from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Kept in Redis database 0 of the server: every session and stack takes the next index from it.
-_INDEX_COUNTER = "cadenza-test:sessions"
+#: Leases of Redis database indexes, kept in database 0 of the server.
+_LEASE = "cadenza-test:db-lease"
 
 
 @contextmanager
@@ -48,13 +48,22 @@ def private_database(like_url: str) -> Iterator[str]:
 
 @contextmanager
 def private_redis_db(like_url: str) -> Iterator[str]:
-    """A Redis database index (1-15) of its own on the server of ``like_url``, flushed before and after."""
+    """A Redis database index (1-15) of its own on the server of ``like_url``, flushed before and after.
+
+    Each index is leased with ``SET NX`` in database 0 for as long as it is used, so sessions and
+    stacks sharing one server never get the same database (their workers would take each
+    other's messages). A lease left by a killed session expires after an hour.
+    """
     base, _, taken = like_url.rpartition("/")
     server = redis.Redis.from_url(f"{base}/0")
-    index = taken
-    while index == taken:
-        index = str(1 + int(server.incr(_INDEX_COUNTER)) % 15)
-    server.close()
+    owner = uuid.uuid4().hex
+    index = next(
+        (i for i in range(1, 16) if str(i) != taken and server.set(f"{_LEASE}:{i}", owner, nx=True, ex=3600)),
+        None,
+    )
+    if index is None:
+        server.close()
+        raise RuntimeError(f"all 15 Redis databases on {base} are leased: too many test sessions at once")
     url = f"{base}/{index}"
     db = redis.Redis.from_url(url)
     db.flushdb()
@@ -63,3 +72,6 @@ def private_redis_db(like_url: str) -> Iterator[str]:
     finally:
         db.flushdb()
         db.close()
+        if server.get(f"{_LEASE}:{index}") == owner.encode():
+            server.delete(f"{_LEASE}:{index}")
+        server.close()

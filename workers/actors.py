@@ -9,7 +9,7 @@ from __future__ import annotations
 import dramatiq
 
 from pipelines.plans import PLANS
-from workers import images, ingest, notify, transcode
+from workers import images, ingest, mail, notify, photos, transcode
 from workers.steps import StepHandler, run_step
 
 HANDLERS: dict[str, StepHandler] = {
@@ -42,6 +42,8 @@ def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
                 max_retries=0,  # retries go through the outbox with backoff, see workers.steps
                 broker=broker,
             )
+    actors[photos.PROFILE_PHOTO_ACTOR] = photos.declare_actor(broker)
+    actors[mail.MAIL_ACTOR] = mail.declare_actor(broker)
     return actors
 
 

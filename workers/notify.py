@@ -6,6 +6,7 @@ from core.errors import TransientFailure
 from storage.job_tracker import Claim
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.recordings import RecordingRepository
+from storage.repositories.shares import ShareRepository
 from workers.events import publish
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
@@ -23,16 +24,26 @@ async def notify(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
         body = None if ready else f"{recording.error_message or 'processing failed'} ({recording.error_code})"
         data = {"recording_id": str(recording.id), "status": recording.status, "error_code": recording.error_code}
         kind = "recording.ready" if ready else "recording.failed"
-        # Recipients: the owner now; people the recording is shared with join with sharing.
-        created = await NotificationRepository(session).add_once(
-            user_id=recording.owner_id,
-            kind=kind,
-            title=title,
-            body=body,
-            data=data,
-            dedupe_key=f"{kind}:{recording.id}:{recording.owner_id}",
-        )
-    if created is not None:
-        await publish(ctx.redis, recording.owner_id, "notification", {"id": created, "kind": kind, "title": title, **data})
+        # The owner hears of either outcome; people the recording is shared with only of a ready one.
+        recipients = [recording.owner_id]
+        if ready:
+            recipients += [
+                u for u in await ShareRepository(session).recipient_ids(recording.id) if u != recording.owner_id
+            ]
+        notifications = NotificationRepository(session)
+        created = []
+        for user_id in recipients:
+            new_id = await notifications.add_once(
+                user_id=user_id,
+                kind=kind,
+                title=title,
+                body=body,
+                data=data,
+                dedupe_key=f"{kind}:{recording.id}:{user_id}",
+            )
+            if new_id is not None:
+                created.append((user_id, new_id))
+    for user_id, new_id in created:
+        await publish(ctx.redis, user_id, "notification", {"id": new_id, "kind": kind, "title": title, **data})
     await progress(1.0)
     return StepResult()

@@ -1,6 +1,7 @@
 """The outbox relay: ``python -m workers.relay``.
 
-Publishes committed outbox rows to the broker and marks them sent. Woken at once by the outbox
+Publishes committed outbox rows to the broker and marks them sent, and runs the reaper
+(``workers.reaper``) beside it. Woken at once by the outbox
 trigger's NOTIFY, with a poll as the safety net (a missed notification, a row due later). While
 Redis is down a batch fails, its transaction rolls back and the rows stay pending: nothing is
 dropped, and publishing resumes by itself. Several relays may run (``FOR UPDATE SKIP LOCKED``).
@@ -16,6 +17,7 @@ import time
 
 import asyncpg
 import dramatiq
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,6 +29,7 @@ from storage.db import create_engine, create_session_factory
 from storage.models.jobs import OutboxMessage
 from storage.repositories.outbox import OutboxRepository
 from workers.broker import build_broker
+from workers.reaper import Reaper
 
 log = logging.getLogger("cadenza.relay")
 
@@ -53,7 +56,9 @@ class Relay:
                     backoff = 0.0
                 except (RedisError, OSError, OperationalError, DBAPIError, ConnectionError) as exc:
                     backoff = min(MAX_BACKOFF_SECONDS, max(0.25, backoff * 2))
-                    log.warning("publishing failed; rows stay pending", extra={"error": type(exc).__name__, "retry_in": backoff})
+                    log.warning(
+                        "publishing failed; rows stay pending", extra={"error": type(exc).__name__, "retry_in": backoff}
+                    )
                     await _sleep_or_stop(stop, backoff)
                     continue
                 if sent < BATCH_SIZE:
@@ -129,10 +134,16 @@ async def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     dsn = settings.database.url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    sessions = create_session_factory(engine)
+    redis = Redis.from_url(settings.redis.url, socket_connect_timeout=2, socket_timeout=5)
     log.info("relay started")
     try:
-        await Relay(create_session_factory(engine), broker, dsn).run(stop)
+        await asyncio.gather(
+            Relay(sessions, broker, dsn).run(stop),
+            Reaper(sessions, redis, settings.workers).run(stop),
+        )
     finally:
+        await redis.aclose()
         await engine.dispose()
         broker.close()
         log.info("relay stopped")

@@ -14,16 +14,29 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.errors import CadenzaError
 from core.ids import utcnow
 from core.logging import job_id_var
-from storage.job_tracker import Claim, JobGone, Outcome, RecordingChange, claim_step, complete_step, fail_step
+from storage.job_tracker import (
+    Claim,
+    JobGone,
+    Outcome,
+    RecordingChange,
+    claim_step,
+    complete_step,
+    fail_step,
+    hand_back_step,
+)
 from storage.objects.keys import recording_prefix
-from storage.models.jobs import JobStep
+from storage.models.jobs import JobStep, StepState
 from storage.repositories.jobs import JobRepository
+from workers.cancel import raise_if_cancelled
 from workers.events import publish
+from workers.metrics import observe_step
+from workers.inflight import IN_FLIGHT, HandedBack
 from workers.runtime import WorkerContext, get_context, worker_name
 
 log = logging.getLogger("cadenza.worker")
@@ -56,6 +69,8 @@ class Progress:
         if fraction < 1.0 and now - self._last < PROGRESS_MIN_INTERVAL:
             return
         self._last = now
+        # An operator's cancel: raising here makes the runner kill ffmpeg at once.
+        await raise_if_cancelled(self.ctx.redis, str(self.job_id))
         fraction = max(0.0, min(1.0, fraction))
         async with self.ctx.sessions.begin() as session:
             await JobRepository(session).update_progress(self.step_id, fraction)
@@ -63,7 +78,12 @@ class Progress:
             self.ctx.redis,
             self.owner_id,
             "job.progress",
-            {"job_id": self.job_id, "recording_id": self.recording_id, "step": self.step_name, "progress": round(fraction, 4)},
+            {
+                "job_id": self.job_id,
+                "recording_id": self.recording_id,
+                "step": self.step_name,
+                "progress": round(fraction, 4),
+            },
         )
 
 
@@ -73,6 +93,8 @@ StepHandler = Callable[[WorkerContext, Claim, Progress], Awaitable[StepResult | 
 async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
     ctx = await get_context()
     token = job_id_var.set(job_id)
+    # Registered before the claim and removed after the outcome is committed: see workers.inflight.
+    entry = IN_FLIGHT.begin(job_id, step_name)
     try:
         job_uuid = uuid.UUID(job_id)
         async with ctx.sessions.begin() as session:
@@ -84,26 +106,71 @@ async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
         started = time.monotonic()
         try:
             try:
-                result = await handler(ctx, claim, Progress(ctx, claim)) or StepResult()
+                result = await entry.run(handler(ctx, claim, Progress(ctx, claim))) or StepResult()
+            except HandedBack:
+                outcome = await _hand_back(ctx, claim)
+                if outcome is None:
+                    return
             except Exception as exc:  # noqa: BLE001 - every failure becomes step state, by kind
                 outcome = await _record_failure(ctx, claim, exc)
             else:
                 async with ctx.sessions.begin() as session:
                     outcome = await complete_step(session, job_uuid, step_name, skip=result.skip, apply=result.apply)
-                log.info("step succeeded", extra={"step": step_name, "seconds": round(time.monotonic() - started, 3)})
+                seconds = round(time.monotonic() - started, 3)
+                if outcome.applied:
+                    log.info("step succeeded", extra={"step": step_name, "seconds": seconds})
+                else:
+                    log.info("late step result; nothing changed", extra={"step": step_name, "seconds": seconds})
         except JobGone:
             await _discard_outputs(ctx, claim)
             return
-        await _publish_outcome(ctx, outcome, step_name)
+        _observe(claim, outcome, time.monotonic() - started)
+        if outcome.applied:
+            await publish_outcome(ctx.redis, outcome, step_name)
     finally:
+        IN_FLIGHT.end(entry)
         job_id_var.reset(token)
+
+
+def _observe(claim: Claim, outcome: Outcome, seconds: float) -> None:
+    """Step duration and failures for the worker group's Prometheus metrics."""
+    step = next((s for s in outcome.job.steps if s.name == claim.step.name), None)
+    if step is None or not outcome.applied:
+        return
+    failed = step.error_code is not None and step.state in (StepState.FAILED, StepState.QUEUED)
+    label = {StepState.SUCCEEDED: "succeeded", StepState.FAILED: "failed"}.get(step.state)
+    label = label or ("retried" if failed else "handed_back")
+    observe_step(step.name, step.queue, label, seconds, step.error_code if failed else None)
+
+
+async def _hand_back(ctx: WorkerContext, claim: Claim) -> Outcome | None:
+    """Shutdown stopped the handler: queue the step again at once, without spending the attempt.
+
+    If the database cannot be reached now, the step stays ``running`` and the reaper requeues it
+    once this worker's heartbeat is gone.
+    """
+    step = claim.step
+    try:
+        async with ctx.sessions.begin() as session:
+            outcome = await hand_back_step(
+                session, claim.job.id, step.name, worker=step.worker or "", attempt=step.attempts
+            )
+    except (OperationalError, DBAPIError, OSError) as exc:
+        error = type(exc).__name__
+        log.warning("step not handed back; the reaper will requeue it", extra={"step": step.name, "error": error})
+        return None
+    log.warning("worker stopping; step handed back", extra={"step": step.name, "handed_back": outcome is not None})
+    return outcome
 
 
 async def _discard_outputs(ctx: WorkerContext, claim: Claim) -> None:
     """The recording was deleted while this step ran: remove whatever the step wrote after the
     API had emptied the recording's prefix (the API deletes the rows first, then the objects)."""
     removed = await ctx.store.delete_prefix(recording_prefix(claim.recording.owner_id, claim.recording.id))
-    log.info("recording deleted while its step ran; outputs removed", extra={"step": claim.step.name, "objects_removed": removed})
+    log.info(
+        "recording deleted while its step ran; outputs removed",
+        extra={"step": claim.step.name, "objects_removed": removed},
+    )
 
 
 async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> Outcome:
@@ -119,11 +186,23 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
         log.exception("step crashed", extra={"step": claim.step.name})
     log.warning(
         "step failed",
-        extra={"step": claim.step.name, "error_code": code, "attempt": claim.step.attempts, "will_retry": retry_at is not None},
+        extra={
+            "step": claim.step.name,
+            "error_code": code,
+            "attempt": claim.step.attempts,
+            "will_retry": retry_at is not None,
+        },
     )
     async with ctx.sessions.begin() as session:
         return await fail_step(
-            session, claim.job.id, claim.step.name, error_code=code, error_message=message, retry_at=retry_at
+            session,
+            claim.job.id,
+            claim.step.name,
+            error_code=code,
+            error_message=message,
+            retry_at=retry_at,
+            worker=claim.step.worker,
+            attempt=claim.step.attempts,
         )
 
 
@@ -132,9 +211,17 @@ def _backoff(attempts: int) -> dt.datetime:
     return utcnow() + dt.timedelta(seconds=seconds)
 
 
-async def _publish_step(ctx: WorkerContext, owner_id: uuid.UUID, job_id: uuid.UUID, recording_id: uuid.UUID, step: JobStep) -> None:
+async def _publish_step(
+    ctx: WorkerContext, owner_id: uuid.UUID, job_id: uuid.UUID, recording_id: uuid.UUID, step: JobStep
+) -> None:
+    await _publish_step_state(ctx.redis, owner_id, job_id, recording_id, step)
+
+
+async def _publish_step_state(
+    redis: Redis, owner_id: uuid.UUID, job_id: uuid.UUID, recording_id: uuid.UUID, step: JobStep
+) -> None:
     await publish(
-        ctx.redis,
+        redis,
         owner_id,
         "job.step",
         {
@@ -148,14 +235,20 @@ async def _publish_step(ctx: WorkerContext, owner_id: uuid.UUID, job_id: uuid.UU
     )
 
 
-async def _publish_outcome(ctx: WorkerContext, outcome: Outcome, step_name: str) -> None:
+async def publish_outcome(redis: Redis, outcome: Outcome, step_name: str) -> None:
+    """Live events after a committed step change (the relay's reaper uses it too)."""
     job, recording = outcome.job, outcome.recording
     step = next(s for s in job.steps if s.name == step_name)
-    await _publish_step(ctx, job.owner_id, job.id, job.recording_id, step)
+    await _publish_step_state(redis, job.owner_id, job.id, job.recording_id, step)
     if recording is not None and outcome.recording_status_changed and recording.status in ("ready", "failed"):
         await publish(
-            ctx.redis,
+            redis,
             job.owner_id,
             f"recording.{recording.status}",
-            {"recording_id": recording.id, "job_id": job.id, "status": recording.status, "error_code": recording.error_code},
+            {
+                "recording_id": recording.id,
+                "job_id": job.id,
+                "status": recording.status,
+                "error_code": recording.error_code,
+            },
         )

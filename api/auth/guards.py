@@ -1,15 +1,19 @@
-"""The ``current_user`` dependency: a valid access token of an active user, or 401."""
+"""The ``current_user`` dependency (a valid access token of an active user, or 401), the token
+denylist, and ``require_verified`` for actions that need a confirmed e-mail address."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from typing import Protocol
 
 from litestar import Request
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from api.auth.tokens import ACCESS, decode_token
+from api.auth.tokens import ACCESS, TokenClaims, decode_token, password_version
 from api.context import AppContext
-from core.errors import Unauthorized
+from core.errors import Forbidden, Unauthorized
 from storage.models.users import User
 from storage.repositories.users import UserRepository
 
@@ -24,30 +28,51 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-async def current_user(request: Request, ctx: AppContext) -> User:
+def require_bearer_token(request: Request) -> str:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("an access token is required (Authorization: Bearer …)")
-    return await user_for_token(ctx, token)
+    return token
+
+
+async def current_user(request: Request, ctx: AppContext) -> User:
+    return await user_for_token(ctx, require_bearer_token(request))
 
 
 async def user_for_token(ctx: AppContext, token: str) -> User:
+    """The active user an access token belongs to; 401 with the reason's error code otherwise."""
     claims = decode_token(ctx.settings.auth, token, expected_type=ACCESS)
-    if await _is_revoked(ctx, claims.jti.hex):
+    if await _is_revoked(ctx.redis, claims):
         raise Unauthorized("the token has been revoked", error_code="token_revoked")
     async with ctx.sessions() as session:
         user = await UserRepository(session).get(claims.sub)
     if user is None or not user.is_active:
         raise Unauthorized("the account is not active", error_code="account_inactive")
+    if claims.password_version != password_version(user.password_changed_at):
+        raise Unauthorized("the password has changed since this token was issued", error_code="token_revoked")
     return user
 
 
-async def _is_revoked(ctx: AppContext, jti: str) -> bool:
-    """Check the logout denylist. While Redis is down, uploads must still be accepted (the
-    outbox carries them), so the check fails open: signature, expiry and the account's active
-    flag are still verified against the database."""
+class HasEmail(Protocol):
+    @property
+    def email_verified(self) -> bool: ...
+
+
+def require_verified(user: HasEmail) -> None:
+    """Refuse (403 ``email_not_verified``) an action that needs a confirmed e-mail address."""
+    if not user.email_verified:
+        raise Forbidden("verify your e-mail address first", error_code="email_not_verified")
+
+
+async def _is_revoked(redis: Redis, claims: TokenClaims) -> bool:
+    """Check the logout denylist (the token itself, and its session). While Redis is down, uploads
+    must still be accepted (the outbox carries them), so the check fails open: signature, expiry,
+    password version and the account's active flag are still verified against the database."""
+    keys = [revoked_access_key(claims.jti.hex)]
+    if claims.family is not None:
+        keys.append(revoked_family_key(claims.family))
     try:
-        return bool(await ctx.redis.exists(revoked_access_key(jti)))
+        return bool(await redis.exists(*keys))
     except RedisError as exc:
         log.warning("token denylist unavailable; accepting signed token", extra={"error": type(exc).__name__})
         return False
@@ -55,3 +80,8 @@ async def _is_revoked(ctx: AppContext, jti: str) -> bool:
 
 def revoked_access_key(jti: str) -> str:
     return f"cadenza:revoked-access:{jti}"
+
+
+def revoked_family_key(family: uuid.UUID) -> str:
+    """Set when a session (refresh family) ends, for as long as its access tokens could live."""
+    return f"cadenza:revoked-family:{family.hex}"

@@ -1,4 +1,11 @@
-"""JWT access and refresh tokens. Only the configured algorithm is ever accepted."""
+"""JWT access and refresh tokens. Only the configured algorithm is ever accepted.
+
+An access token names its session (``fam``, the refresh-token family of the login it comes from),
+so logout can end the session from the access token alone, and the password version it was
+issued under (``pwv``), so a password reset or change invalidates every older access token at
+once. ``pwv`` is compared for equality with the account's current version, never by clock:
+``iat`` has whole-second granularity and web hosts' clocks may differ.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +30,38 @@ class TokenClaims:
     role: str | None
     exp: dt.datetime
     family: uuid.UUID | None = None
+    password_version: int = 0
 
 
-def issue_access_token(settings: AuthSettings, *, user_id: uuid.UUID, role: str, now: dt.datetime) -> tuple[str, int]:
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def password_version(password_changed_at: dt.datetime | None) -> int:
+    """The account's password version: microseconds since the epoch of the last change, else 0.
+
+    Integer arithmetic, so the value read back from PostgreSQL (microsecond precision) is equal.
+    """
+    if password_changed_at is None:
+        return 0
+    return (password_changed_at - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def issue_access_token(
+    settings: AuthSettings,
+    *,
+    user_id: uuid.UUID,
+    role: str,
+    now: dt.datetime,
+    family: uuid.UUID,
+    pwv: int,
+) -> tuple[str, int]:
     ttl = dt.timedelta(minutes=settings.access_token_expire_minutes)
     claims = {
         "sub": str(user_id),
         "role": role,
         "jti": uuid.uuid4().hex,
+        "fam": family.hex,
+        "pwv": pwv,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
         "type": ACCESS,
@@ -80,6 +111,13 @@ def decode_token(settings: AuthSettings, token: str, *, expected_type: str) -> T
             role=claims.get("role"),
             exp=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
             family=uuid.UUID(claims["fam"]) if claims.get("fam") else None,
+            password_version=_whole_number(claims.get("pwv", 0)),
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
         raise Unauthorized("the token's claims are malformed", error_code="token_invalid") from None
+
+
+def _whole_number(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("pwv must be a whole number")
+    return value

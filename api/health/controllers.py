@@ -34,7 +34,9 @@ class HealthController(Controller):
         results = await asyncio.gather(*(_check(c) for c in checks.values()))
         report = dict(zip(checks, results, strict=True))
         healthy = all(r == "ok" for r in results)
-        return Response({"status": "ok" if healthy else "unavailable", "checks": report}, status_code=200 if healthy else 503)
+        return Response(
+            {"status": "ok" if healthy else "unavailable", "checks": report}, status_code=200 if healthy else 503
+        )
 
 
 async def _check(awaitable: Awaitable[object]) -> str:

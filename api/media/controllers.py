@@ -62,7 +62,9 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     if not header.lower().startswith("bytes=") or "," in header:
         return None
     match = _RANGE.match(header)
-    unsatisfiable = RangeNotSatisfiable("the requested range is not satisfiable", headers={"Content-Range": f"bytes */{size}"})
+    unsatisfiable = RangeNotSatisfiable(
+        "the requested range is not satisfiable", headers={"Content-Range": f"bytes */{size}"}
+    )
     if not match or (not match.group(1) and not match.group(2)):
         raise unsatisfiable
     first, last = match.groups()

@@ -51,7 +51,15 @@ class NotificationsController(Controller):
                 current_user.id, limit=limit, offset=offset, unread_only=unread
             )
         items = [
-            NotificationOut(id=n.id, kind=n.kind, title=n.title, body=n.body, data=n.data, created_at=n.created_at, read_at=n.read_at)
+            NotificationOut(
+                id=n.id,
+                kind=n.kind,
+                title=n.title,
+                body=n.body,
+                data=n.data,
+                created_at=n.created_at,
+                read_at=n.read_at,
+            )
             for n in rows
         ]
         return NotificationPage(items=items, total=total, limit=limit, offset=offset)

@@ -1,27 +1,44 @@
-"""/api/v1/recordings: upload (streamed), list, detail, update, delete."""
+"""/api/v1/recordings: upload (streamed), list, detail, update, delete, shares."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from api.authz import ListScope, optional_user
 from api.context import AppContext
 from api.fields import Limit, Offset
 from api.recordings.presenter import present
-from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
+from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate, ShareCreate, ShareOut, SharePage
 from api.recordings.services import RecordingService
+from api.recordings.sharing import ShareService
 from api.recordings.upload import UploadService
 from storage.models.users import User
 
 Status = Literal["processing", "ready", "failed"]
+# ``scope`` is a reserved Litestar parameter name (the ASGI scope): the query key is mapped.
+Scope = Annotated[
+    ListScope,
+    Parameter(
+        query="scope",
+        description="mine (default): your own; shared: shared with you; public: everyone's public ones "
+        "(no token needed); all: every recording (admins)",
+    ),
+]
+
+#: OpenAPI: a token is optional (public recordings); ``{}`` is the "no security" alternative.
+OPTIONAL_TOKEN = [{}, {"BearerToken": []}]
 
 
 class RecordingsController(Controller):
     path = "/api/v1/recordings"
     tags = ["recordings"]
+    dependencies = {"viewer": Provide(optional_user)}  # noqa: RUF012 - Litestar reads it from the class
 
     @post(
         "/",
@@ -38,31 +55,55 @@ class RecordingsController(Controller):
             headers["Idempotent-Replayed"] = "true"
         return Response(body, status_code=HTTP_202_ACCEPTED, headers=headers)
 
-    @get("/")
+    @get("/", security=OPTIONAL_TOKEN)
     async def list_recordings(
         self,
         ctx: AppContext,
-        current_user: User,
+        viewer: User | None,
+        list_scope: Scope = ListScope.MINE,
+        owner_id: uuid.UUID | None = None,
         status: Status | None = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> RecordingPage:
-        """The caller's recordings, newest first."""
-        return await RecordingService(ctx).list(current_user, status=status, limit=limit, offset=offset)
+        """Recordings in ``scope``, newest first, optionally of one owner and in one status."""
+        return await RecordingService(ctx).list(
+            viewer, scope=list_scope, owner_id=owner_id, status=status, limit=limit, offset=offset
+        )
 
-    @get("/{recording_id:uuid}")
-    async def get_recording(self, recording_id: uuid.UUID, ctx: AppContext, current_user: User) -> RecordingOut:
-        """Status, metadata, renditions with URLs, thumbnail and poster."""
-        return await RecordingService(ctx).get(current_user, recording_id)
+    @get("/{recording_id:uuid}", security=OPTIONAL_TOKEN)
+    async def get_recording(self, recording_id: uuid.UUID, ctx: AppContext, viewer: User | None) -> RecordingOut:
+        """Status, metadata, renditions with URLs, thumbnail and poster. Public recordings need no token."""
+        return await RecordingService(ctx).get(viewer, recording_id)
 
     @patch("/{recording_id:uuid}")
     async def update_recording(
         self, recording_id: uuid.UUID, data: RecordingUpdate, ctx: AppContext, current_user: User
     ) -> RecordingOut:
-        """Change title, description, piece or composer."""
+        """Change title, description, piece, composer; ``is_public`` (owner only)."""
         return await RecordingService(ctx).update(current_user, recording_id, data)
 
     @delete("/{recording_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def delete_recording(self, recording_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
-        """Delete the recording, its jobs and every stored object."""
+        """Delete the recording, its jobs, its shares and every stored object."""
         await RecordingService(ctx).delete(current_user, recording_id)
+
+    @post("/{recording_id:uuid}/shares", status_code=HTTP_201_CREATED)
+    async def share(
+        self, recording_id: uuid.UUID, data: ShareCreate, ctx: AppContext, current_user: User
+    ) -> Response[ShareOut]:
+        """Share with a user (owner, verified e-mail): 201, or 200 when already shared with them."""
+        result = await ShareService(ctx).share(current_user, recording_id, data.user_id)
+        return Response(result.share, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
+
+    @get("/{recording_id:uuid}/shares")
+    async def list_shares(
+        self, recording_id: uuid.UUID, ctx: AppContext, current_user: User, limit: Limit = 20, offset: Offset = 0
+    ) -> SharePage:
+        """Who the recording is shared with (owner only), oldest share first."""
+        return await ShareService(ctx).list(current_user, recording_id, limit=limit, offset=offset)
+
+    @delete("/{recording_id:uuid}/shares/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    async def unshare(self, recording_id: uuid.UUID, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
+        """Stop sharing with a user (owner), or leave a recording shared with you (that user)."""
+        await ShareService(ctx).unshare(current_user, recording_id, user_id)

@@ -124,7 +124,9 @@ async def iter_parts(body: AsyncIterator[bytes], boundary: bytes, *, max_body_by
     for event in _coalesce(state.events):
         yield event
     if not state.ended:  # python-multipart's finalize() does not check this itself
-        raise BadRequest("malformed multipart body: it ends before the closing boundary", error_code="malformed_multipart")
+        raise BadRequest(
+            "malformed multipart body: it ends before the closing boundary", error_code="malformed_multipart"
+        )
 
 
 def _basename(filename: str) -> str:

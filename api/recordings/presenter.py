@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Set
 
+from api.authz import RecordingAction
+from api.authz.recordings import OWNER_PERMISSIONS
 from api.context import AppContext
 from api.recordings.schemas import RecordingLinks, RecordingOut, RenditionOut
 from storage.models.recordings import Recording, RecordingStatus
@@ -26,7 +29,20 @@ class MediaUrls:
         return f"{self.ctx.settings.public_base_url}/media/{key}?{query}"
 
 
-async def present(ctx: AppContext, recording: Recording, job_id: uuid.UUID | None) -> RecordingOut:
+async def present(
+    ctx: AppContext,
+    recording: Recording,
+    job_id: uuid.UUID | None,
+    permissions: Set[RecordingAction] = OWNER_PERMISSIONS,
+) -> RecordingOut:
+    """The recording as ``permissions`` (the caller's, from the policy) let the caller see it.
+
+    Media URLs go to whoever may view; the processing job (``GET /jobs/{id}`` is the owner's) and
+    the uploaded file's name only to the owner, the one caller who holds every permission.
+    """
+    owner_view = permissions >= OWNER_PERMISSIONS
+    if not owner_view:
+        job_id = None
     urls = MediaUrls(ctx)
     ready = recording.status == RecordingStatus.READY
     renditions = (
@@ -60,7 +76,7 @@ async def present(ctx: AppContext, recording: Recording, job_id: uuid.UUID | Non
         composer=recording.composer,
         status=recording.status,
         media_kind=recording.media_kind,
-        original_filename=recording.original_filename,
+        original_filename=recording.original_filename if owner_view else None,
         size_bytes=recording.size_bytes,
         duration_seconds=recording.duration_seconds,
         width=recording.width,
@@ -80,4 +96,6 @@ async def present(ctx: AppContext, recording: Recording, job_id: uuid.UUID | Non
             job=f"{base}/api/v1/jobs/{job_id}" if job_id else None,
             events=f"{base}/api/v1/events",
         ),
+        is_public=recording.is_public,
+        permissions=sorted(p.value for p in permissions),
     )

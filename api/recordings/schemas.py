@@ -1,4 +1,4 @@
-"""Recording bodies. Create comes as multipart form fields; update is a PATCH with UNSET defaults."""
+"""Recording and share bodies. Create comes as multipart form fields; update is a PATCH with UNSET defaults."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class RecordingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     description: LongText | None | msgspec.UnsetType = msgspec.UNSET
     piece: ShortText | None | msgspec.UnsetType = msgspec.UNSET
     composer: ShortText | None | msgspec.UnsetType = msgspec.UNSET
+    #: Owner only: anyone, signed in or not, may then view the recording.
+    is_public: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class RenditionOut(msgspec.Struct):
@@ -73,10 +75,32 @@ class RecordingOut(msgspec.Struct):
     poster_url: str | None
     waveform_url: str | None
     links: RecordingLinks
+    is_public: bool
+    #: What the caller may do: view, update, publish, delete, share.
+    permissions: list[str]
 
 
 class RecordingPage(msgspec.Struct):
     items: list[RecordingOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
+    user_id: uuid.UUID
+
+
+class ShareOut(msgspec.Struct):
+    recording_id: uuid.UUID
+    user_id: uuid.UUID
+    username: str
+    display_name: str | None
+    created_at: dt.datetime
+
+
+class SharePage(msgspec.Struct):
+    items: list[ShareOut]
     total: int
     limit: int
     offset: int

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import InternalServerException
 from sqlalchemy.exc import IntegrityError
 
 from api.context import AppContext
 from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
 from api.recordings.schemas import RecordingFields
+from api.uploads import drain, request_chunks
 from core.errors import BadRequest, CadenzaError, PayloadTooLarge, ValidationFailed
 from core.ids import new_id
 from pipelines.plans import MEDIA_PLAN
@@ -56,12 +56,12 @@ class UploadService:
         self.limit = ctx.settings.media.max_upload_bytes
 
     async def upload(self, request: Request, owner: User) -> UploadResult:
-        body = _request_chunks(request)
+        body = request_chunks(request)
         try:
             return await self._upload(request, body, owner)
         except CadenzaError as exc:
             if exc.status_code in (400, 413, 422):
-                await _drain(body)
+                await drain(body, limit=DRAIN_LIMIT_BYTES)
             raise
 
     async def _upload(self, request: Request, body: AsyncIterator[bytes], owner: User) -> UploadResult:
@@ -69,7 +69,7 @@ class UploadService:
         if idempotency_key is not None:
             previous = await self._previous(owner.id, idempotency_key)
             if previous is not None:
-                await _drain(body)
+                await drain(body, limit=DRAIN_LIMIT_BYTES)
                 return previous
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.limit + FORM_OVERHEAD_BYTES:
@@ -89,7 +89,9 @@ class UploadService:
                     continue
                 if event.filename is not None or event.name == "file":
                     if event.name != "file" or file_meta is not None:
-                        raise ValidationFailed("send exactly one file, in the field 'file'", error_code="one_file_expected")
+                        raise ValidationFailed(
+                            "send exactly one file, in the field 'file'", error_code="one_file_expected"
+                        )
                     file_meta = event
                     stored = True
                     complete = _Completion()
@@ -100,7 +102,9 @@ class UploadService:
                         max_bytes=self.limit,
                     )
                     if not complete.done:
-                        raise BadRequest("the upload ended before the file was complete", error_code="upload_incomplete")
+                        raise BadRequest(
+                            "the upload ended before the file was complete", error_code="upload_incomplete"
+                        )
                 else:
                     # Refused as soon as the part starts: at most one small value per known field
                     # is ever held in memory, however many parts a body carries.
@@ -211,24 +215,3 @@ def _idempotency_key(request: Request) -> str | None:
     if not _IDEMPOTENCY_KEY.match(key):
         raise BadRequest("Idempotency-Key must be 1-200 visible ASCII characters", error_code="invalid_idempotency_key")
     return key
-
-
-async def _request_chunks(request: Request) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in request.stream():
-            if chunk:
-                yield chunk
-    except InternalServerException:
-        raise BadRequest("the client disconnected during the upload", error_code="upload_interrupted") from None
-
-
-async def _drain(body: AsyncIterator[bytes]) -> None:
-    """Read and drop the rest of a refused body (bounded), so the client can read our answer."""
-    drained = 0
-    try:
-        async for chunk in body:
-            drained += len(chunk)
-            if drained > DRAIN_LIMIT_BYTES:
-                return
-    except (CadenzaError, RuntimeError):
-        return

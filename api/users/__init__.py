@@ -1,1 +1,1 @@
-"""The current user's profile."""
+"""Profiles: the caller's own account and profile photo, and other users' public profiles."""

@@ -1,10 +1,16 @@
-"""GET /api/v1/users/me."""
+"""/api/v1/users: the caller's account and profile photo, and other users' public profiles."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+import uuid
 
-from api.users.schemas import UserOut, user_out
+from litestar import Controller, Request, delete, get, patch, put
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from api.context import AppContext
+from api.users.photo import PhotoService
+from api.users.schemas import PublicUserOut, UserOut, UserUpdate
+from api.users.services import UserService, present_user
 from storage.models.users import User
 
 
@@ -13,6 +19,35 @@ class UsersController(Controller):
     tags = ["users"]
 
     @get("/me")
-    async def me(self, current_user: User) -> UserOut:
-        """The caller's own account."""
-        return user_out(current_user)
+    async def me(self, ctx: AppContext, current_user: User) -> UserOut:
+        """The caller's own account, with profile and photo URLs."""
+        return await present_user(ctx, current_user)
+
+    @patch("/me")
+    async def update_me(self, data: UserUpdate, ctx: AppContext, current_user: User) -> UserOut:
+        """Change display name, bio, instruments or experience level (``null`` clears a field)."""
+        return await UserService(ctx).update_me(current_user, data)
+
+    @put(
+        "/me/photo",
+        status_code=HTTP_202_ACCEPTED,
+        request_max_body_size=None,  # MAX_PHOTO_BYTES is enforced while streaming
+        summary="Upload a profile photo (multipart/form-data: file; JPEG, PNG, WebP or GIF, at most 10 MiB)",
+    )
+    async def upload_photo(self, request: Request, ctx: AppContext, current_user: User) -> UserOut:
+        """Replace the profile photo; it is rendered in the background (``photo_status``)."""
+        user = await PhotoService(ctx).upload(request, current_user)
+        return await present_user(ctx, user)
+
+    @delete("/me/photo", status_code=HTTP_204_NO_CONTENT)
+    async def delete_photo(self, ctx: AppContext, current_user: User) -> None:
+        """Remove the profile photo."""
+        await PhotoService(ctx).delete(current_user)
+
+    @get("/{user_id:uuid}")
+    async def profile(self, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> PublicUserOut:
+        """Another user's public profile (no e-mail, no activity); 404 for deactivated accounts.
+
+        Any signed-in user may look (``current_user`` makes anonymous callers a 401).
+        """
+        return await UserService(ctx).public_profile(user_id)

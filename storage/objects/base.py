@@ -123,9 +123,7 @@ def check_read_length(n: int) -> None:
 
 def too_large(max_bytes: int) -> PayloadTooLarge:
     """The one error every store raises when a stream passes its limit."""
-    return PayloadTooLarge(
-        f"the upload is larger than the limit of {max_bytes} bytes", error_code="upload_too_large"
-    )
+    return PayloadTooLarge(f"the upload is larger than the limit of {max_bytes} bytes", error_code="upload_too_large")
 
 
 def content_disposition(filename: str) -> str:

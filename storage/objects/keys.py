@@ -87,3 +87,12 @@ def user_key(user_id: object, name: str) -> str:
     if name not in USER_OBJECT_NAMES:
         raise ValueError(f"unknown user object name {name!r}")
     return user_prefix(user_id) + name
+
+
+def user_photo_upload_key(user_id: object, upload_id: object) -> str:
+    """``users/{user}/photo_uploads/{upload}`` — one uploaded photo awaiting the images worker.
+
+    One key per upload (not one per user): a worker busy with an older upload never reads a newer
+    file, and removing a processed original cannot remove one that arrived meanwhile.
+    """
+    return f"{user_prefix(user_id)}photo_uploads/{_id_segment(upload_id)}"

@@ -58,9 +58,7 @@ def build_http_client() -> urllib3.PoolManager:
     return urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=3.0, read=60.0),
         maxsize=16,
-        retries=urllib3.Retry(
-            total=3, connect=1, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
-        ),
+        retries=urllib3.Retry(total=3, connect=1, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
     )
 
 
@@ -103,8 +101,13 @@ class S3Store(ObjectStore):
         def upload() -> None:
             try:
                 self._client.put_object(
-                    self.bucket, key, pipe, length=-1, part_size=PART_SIZE,
-                    content_type=content_type, num_parallel_uploads=1,
+                    self.bucket,
+                    key,
+                    pipe,
+                    length=-1,
+                    part_size=PART_SIZE,
+                    content_type=content_type,
+                    num_parallel_uploads=1,
                 )
             finally:
                 pipe.close_reader()
@@ -207,9 +210,7 @@ class S3Store(ObjectStore):
             response.close()
             response.release_conn()
 
-        return BlockingReadStream(
-            response.read, close, None, translate=lambda exc: translate_s3_error(exc, key)
-        )
+        return BlockingReadStream(response.read, close, None, translate=lambda exc: translate_s3_error(exc, key))
 
     async def stat(self, key: str) -> ObjectInfo | None:
         validate_key(key)
@@ -280,4 +281,3 @@ class S3Store(ObjectStore):
 
     async def close(self) -> None:
         self._http.clear()
-

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models.jobs import Job, JobStep
+from storage.models.jobs import Job, JobStep, StepState
+
+
+@dataclass(frozen=True, slots=True)
+class RunningClaim:
+    """A running step as the reaper sees it: which worker claimed it, and which attempt it is."""
+
+    job_id: uuid.UUID
+    step: str
+    worker: str | None
+    attempt: int
+    max_attempts: int
+    started_at: dt.datetime
 
 
 class JobRepository:
@@ -19,9 +34,17 @@ class JobRepository:
         stmt = select(Job).where(Job.id == job_id).options(selectinload(Job.steps))
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def get_locked(self, job_id: uuid.UUID) -> Job | None:
-        """Lock the job row so step transitions of one job are serialised across workers."""
-        stmt = select(Job).where(Job.id == job_id).with_for_update().options(selectinload(Job.steps))
+    async def get_locked(self, job_id: uuid.UUID, *, skip_locked: bool = False) -> Job | None:
+        """Lock the job row so step transitions of one job are serialised across workers.
+
+        ``skip_locked``: None instead of waiting when another transaction holds the row.
+        """
+        stmt = (
+            select(Job)
+            .where(Job.id == job_id)
+            .with_for_update(skip_locked=skip_locked)
+            .options(selectinload(Job.steps))
+        )
         job = (await self.session.execute(stmt)).scalar_one_or_none()
         if job is not None:
             # Steps may have been loaded before the lock was taken; read them again under it.
@@ -45,9 +68,22 @@ class JobRepository:
         return job
 
     async def update_progress(self, step_id: uuid.UUID, progress: float) -> None:
-        step = await self.session.get(JobStep, step_id)
-        if step is not None:
-            step.progress = progress
+        """Only while the step runs: a late report must not move a finished step's progress."""
+        await self.session.execute(
+            update(JobStep).where(JobStep.id == step_id, JobStep.state == StepState.RUNNING).values(progress=progress)
+        )
+
+    async def running_started_before(self, cutoff: dt.datetime, limit: int = 500) -> Sequence[RunningClaim]:
+        """Running steps claimed before ``cutoff``, oldest first (no locks: the reaper re-checks each)."""
+        stmt = (
+            select(
+                JobStep.job_id, JobStep.name, JobStep.worker, JobStep.attempts, JobStep.max_attempts, JobStep.started_at
+            )
+            .where(JobStep.state == StepState.RUNNING, JobStep.started_at < cutoff)
+            .order_by(JobStep.started_at)
+            .limit(limit)
+        )
+        return [RunningClaim(*row) for row in (await self.session.execute(stmt)).all()]
 
     async def latest_ids_for_recordings(self, recording_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         if not recording_ids:

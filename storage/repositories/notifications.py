@@ -23,7 +23,9 @@ class NotificationRepository:
         """Insert unless a row with ``dedupe_key`` exists; returns the new id, or None for a duplicate."""
         stmt = (
             insert(Notification)
-            .values(id=uuid.uuid4(), user_id=user_id, kind=kind, title=title, body=body, data=data, dedupe_key=dedupe_key)
+            .values(
+                id=uuid.uuid4(), user_id=user_id, kind=kind, title=title, body=body, data=data, dedupe_key=dedupe_key
+            )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(Notification.id)
         )

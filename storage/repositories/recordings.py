@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.recordings import Recording, RecordingStatus, Rendition
+from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 
 
 class RecordingRepository:
@@ -29,11 +29,45 @@ class RecordingRepository:
     async def list_for_owner(
         self, owner_id: uuid.UUID, *, status: str | None, limit: int, offset: int
     ) -> tuple[Sequence[Recording], int]:
-        where = [Recording.owner_id == owner_id, Recording.status != RecordingStatus.DELETED]
+        return await self.search(owner_id=owner_id, status=status, limit=limit, offset=offset)
+
+    async def search(
+        self,
+        *,
+        owner_id: uuid.UUID | None = None,
+        shared_with: uuid.UUID | None = None,
+        public_only: bool = False,
+        status: str | None = None,
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[Recording], int]:
+        """Recordings matching every filter given, newest first, and their total count.
+
+        Args:
+            owner_id: only this owner's recordings.
+            shared_with: only recordings shared with this user.
+            public_only: only public recordings.
+            status: only recordings in this status.
+        """
+        where = [Recording.status != RecordingStatus.DELETED]
+        if owner_id is not None:
+            where.append(Recording.owner_id == owner_id)
+        if shared_with is not None:
+            where.append(
+                exists().where(RecordingShare.recording_id == Recording.id, RecordingShare.user_id == shared_with)
+            )
+        if public_only:
+            where.append(Recording.is_public.is_(True))
         if status is not None:
             where.append(Recording.status == status)
         total = (await self.session.execute(select(func.count()).select_from(Recording).where(*where))).scalar_one()
-        stmt = select(Recording).where(*where).order_by(Recording.created_at.desc(), Recording.id).limit(limit).offset(offset)
+        stmt = (
+            select(Recording)
+            .where(*where)
+            .order_by(Recording.created_at.desc(), Recording.id)
+            .limit(limit)
+            .offset(offset)
+        )
         return (await self.session.execute(stmt)).scalars().all(), total
 
     async def add(self, recording: Recording) -> Recording:

@@ -36,7 +36,9 @@ class Api:
     def register(self, role: str = "student", *, password: str = "practice-every-day") -> Account:
         name = f"u{uuid.uuid4().hex[:12]}"
         email = f"{name}@example.test"
-        r = self.http.post("/api/v1/auth/register", json={"email": email, "username": name, "password": password, "role": role})
+        r = self.http.post(
+            "/api/v1/auth/register", json={"email": email, "username": name, "password": password, "role": role}
+        )
         assert r.status_code == 201, r.text
         tokens = self.login(name, password)
         return Account(r.json()["id"], name, email, password, tokens["access_token"], tokens["refresh_token"])

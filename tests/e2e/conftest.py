@@ -11,6 +11,7 @@ import pytest
 from tests import media
 from tests.e2e.api import Api
 from tests.databases import private_database, private_redis_db
+from tests.e2e.mailbox import Mailbox, SmtpServer
 from tests.e2e.stack import Stack
 
 
@@ -58,9 +59,27 @@ def isolated_env(base_env: dict[str, str], var_dir: Path, **overrides: str) -> I
 
 
 @pytest.fixture(scope="session")
-def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) that keeps what it receives; the session stack mails to it."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mailbox(smtp_server: SmtpServer) -> Mailbox:
+    return smtp_server.mailbox
+
+
+@pytest.fixture(scope="session")
+def stack(
+    base_env: dict[str, str], smtp_server: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     """web + relay + ingest/transcode/images/notify workers, exactly as the Procfile runs them."""
-    yield from run_stack(dict(base_env), tmp_path_factory.mktemp("stack-logs"))
+    yield from run_stack({**base_env, "SMTP_URL": smtp_server.url}, tmp_path_factory.mktemp("stack-logs"))
 
 
 def api_for(stack: Stack) -> Iterator[Api]:

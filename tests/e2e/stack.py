@@ -37,15 +37,24 @@ class Stack:
     log_dir: Path
     port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: Each worker group's Prometheus port (the Procfile's ``<QUEUE>_METRICS_PORT``), free ones.
+    metrics_ports: dict[str, int] = field(
+        default_factory=lambda: {queue: free_port() for queue in ("ingest", "transcode", "images", "notify")}
+    )
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def process_env(self) -> dict[str, str]:
+    def metrics_url(self, queue: str) -> str:
+        return f"http://127.0.0.1:{self.metrics_ports[queue]}/metrics"
+
+    def process_env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
         env.update(self.env)
         env.update({"PORT": str(self.port), "PUBLIC_BASE_URL": self.base_url, "PYTHONUNBUFFERED": "1"})
+        env.update({f"{queue.upper()}_METRICS_PORT": str(port) for queue, port in self.metrics_ports.items()})
+        env.update(overrides)
         return env
 
     def start(self, names: list[str] | None = None) -> Stack:
@@ -55,14 +64,16 @@ class Stack:
         self.wait_ready()
         return self
 
-    def start_process(self, name: str, command: str | None = None) -> subprocess.Popen[bytes]:
+    def start_process(
+        self, name: str, command: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         command = command or procfile_commands()[name]
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             ["bash", "-c", command],
             cwd=ROOT,
-            env=self.process_env(),
+            env=self.process_env(**(env or {})),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -70,14 +81,23 @@ class Stack:
         self.processes[name] = proc
         return proc
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def start_web_replica(self, name: str) -> str:
+        """Another ``web`` process (the Procfile's line) on a port of its own; returns its URL.
+        Replicas share the stack's database and Redis, as several web servers in production do."""
+        port = free_port()
+        self.start_process(name, procfile_commands()["web"], env={"PORT": str(port)})
+        url = f"http://127.0.0.1:{port}"
+        self.wait_ready(url=url)
+        return url
+
+    def wait_ready(self, timeout: float = 30.0, url: str | None = None) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, proc in self.processes.items():
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.logs(name)}")
             try:
-                if httpx.get(f"{self.base_url}/health/ready", timeout=2).status_code == 200:
+                if httpx.get(f"{url or self.base_url}/health/ready", timeout=2).status_code == 200:
                     time.sleep(0.5)  # let the workers finish booting too
                     return
             except httpx.HTTPError:
@@ -111,4 +131,5 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-tail:])
 
     def all_logs(self) -> str:
-        return "\n".join(f"===== {name}\n{self.logs(name)}" for name in procfile_commands())
+        names = list(procfile_commands()) + [n for n in self.processes if n not in procfile_commands()]
+        return "\n".join(f"===== {name}\n{self.logs(name)}" for name in names)

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("suffix", [".wav", ".mp3"])
-def test_audio_upload_gives_m4a_and_waveform(api: Api, account: Account, media_dir: Path, tmp_path: Path, suffix: str) -> None:
+def test_audio_upload_gives_m4a_and_waveform(
+    api: Api, account: Account, media_dir: Path, tmp_path: Path, suffix: str
+) -> None:
     source = media.audio_file(media_dir / f"tone{suffix}", seconds=10)
     job, recording = api.process(account, source, content_type="audio/mpeg" if suffix == ".mp3" else "audio/wav")
 

@@ -46,7 +46,14 @@ def _failed_with(api: Api, account: Account, path: Path, code: str) -> dict:
     ],
 )
 def test_bad_media_fails_with_its_code(
-    api: Api, account: Account, media_dir: Path, clip_small: Path, clip_1080p: Path, name: str, make, code: str  # noqa: ANN001
+    api: Api,
+    account: Account,
+    media_dir: Path,
+    clip_small: Path,
+    clip_1080p: Path,
+    name: str,
+    make,
+    code: str,  # noqa: ANN001
 ) -> None:
     bad = make(media_dir, clip_1080p)
     recording = _failed_with(api, account, bad, code)
@@ -92,10 +99,18 @@ def _moov_last(directory: Path) -> Path:
     """A clip whose index comes last, as cameras write it: cut short, it has no index at all."""
     path = directory / "moov-last.mp4"
     if not path.exists():
-        media.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=3", "-c:v", "libx264",
-                     "-preset", "ultrafast", str(path))
+        media.ffmpeg(
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=25:duration=3",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            str(path),
+        )
     return path
-
 
 
 def _write(path: Path, data: bytes) -> Path:

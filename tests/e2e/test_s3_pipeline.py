@@ -101,4 +101,3 @@ def test_upload_over_the_limit_gets_413_and_leaves_nothing_in_the_bucket(
     assert r.json()["error_code"] == "upload_too_large"
     assert api.http.get("/api/v1/recordings", headers=account.headers).json()["total"] == 0
     assert bucket_leftovers(s3_server, bucket, f"recordings/{account.id}/") == []
-

@@ -61,7 +61,11 @@ async def test_put_stream_of_200_mib_keeps_memory_flat(store: ObjectStore, reque
     probe = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-c", MEMORY_PROBE, url, "200"],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
 
     assert probe.returncode == 0, probe.stderr

@@ -29,8 +29,17 @@ async def ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
 
 
 async def _new_job(ctx: runtime.WorkerContext, clip: Path) -> tuple[Recording, str]:
-    user = User(id=new_id(), email=f"{new_id().hex}@example.test", username=new_id().hex[:20], password_hash="x", role="student")
-    recording = Recording(id=new_id(), owner_id=user.id, title="Etude", status="processing", original_key="", size_bytes=clip.stat().st_size)
+    user = User(
+        id=new_id(), email=f"{new_id().hex}@example.test", username=new_id().hex[:20], password_hash="x", role="student"
+    )
+    recording = Recording(
+        id=new_id(),
+        owner_id=user.id,
+        title="Etude",
+        status="processing",
+        original_key="",
+        size_bytes=clip.stat().st_size,
+    )
     recording.original_key = recording_key(user.id, recording.id, "original")
     await ctx.store.put_file(recording.original_key, clip, content_type="video/mp4")
     async with ctx.sessions.begin() as session:
@@ -50,7 +59,9 @@ async def _redeliver(ctx: runtime.WorkerContext, job_id: str, step: str) -> None
     """What the reaper does for a step whose worker died after doing the work: queue it again."""
     async with ctx.sessions.begin() as session:
         await session.execute(
-            update(JobStep).where(JobStep.job_id == job_id, JobStep.name == step).values(state="queued", enqueued_at=utcnow())
+            update(JobStep)
+            .where(JobStep.job_id == job_id, JobStep.name == step)
+            .values(state="queued", enqueued_at=utcnow())
         )
 
 

@@ -22,7 +22,13 @@ class S:
 
 def plan(**states: str) -> list[S]:
     """probe → (render, thumbnails) → finalize → notify, with the given states ("sent" = queued+enqueued)."""
-    requires = {"probe": [], "render": ["probe"], "thumbnails": ["probe"], "finalize": ["render", "thumbnails"], "notify": ["finalize"]}
+    requires = {
+        "probe": [],
+        "render": ["probe"],
+        "thumbnails": ["probe"],
+        "finalize": ["render", "thumbnails"],
+        "notify": ["finalize"],
+    }
     steps = []
     for name, req in requires.items():
         state = states.get(name, "queued")
@@ -37,11 +43,45 @@ def plan(**states: str) -> list[S]:
         ({"probe": "sent"}, "queued", "processing"),
         ({"probe": "running"}, "running", "processing"),
         ({"probe": "succeeded", "render": "running", "thumbnails": "sent"}, "running", "processing"),
-        ({"probe": "succeeded", "render": "succeeded", "thumbnails": "succeeded", "finalize": "succeeded", "notify": "sent"}, "running", "ready"),
-        ({"probe": "succeeded", "render": "succeeded", "thumbnails": "skipped", "finalize": "succeeded", "notify": "succeeded"}, "succeeded", "ready"),
+        (
+            {
+                "probe": "succeeded",
+                "render": "succeeded",
+                "thumbnails": "succeeded",
+                "finalize": "succeeded",
+                "notify": "sent",
+            },
+            "running",
+            "ready",
+        ),
+        (
+            {
+                "probe": "succeeded",
+                "render": "succeeded",
+                "thumbnails": "skipped",
+                "finalize": "succeeded",
+                "notify": "succeeded",
+            },
+            "succeeded",
+            "ready",
+        ),
         # A failure with the owner's notification still to go: not finished yet, but the recording has failed.
-        ({"probe": "failed", "render": "skipped", "thumbnails": "skipped", "finalize": "skipped", "notify": "sent"}, "running", "failed"),
-        ({"probe": "failed", "render": "skipped", "thumbnails": "skipped", "finalize": "skipped", "notify": "succeeded"}, "failed", "failed"),
+        (
+            {"probe": "failed", "render": "skipped", "thumbnails": "skipped", "finalize": "skipped", "notify": "sent"},
+            "running",
+            "failed",
+        ),
+        (
+            {
+                "probe": "failed",
+                "render": "skipped",
+                "thumbnails": "skipped",
+                "finalize": "skipped",
+                "notify": "succeeded",
+            },
+            "failed",
+            "failed",
+        ),
         ({"probe": "succeeded", "render": "running", "thumbnails": "failed", "notify": "sent"}, "running", "failed"),
     ],
 )

@@ -169,9 +169,7 @@ def test_render_audio_args_one_decode_two_outputs() -> None:
 def test_thumbnail_args_seek_on_input(
     poster: tuple[str, int] | None, expected_scales: list[tuple[int, int]], jpegs: int
 ) -> None:
-    argv = thumbnail_args(
-        SRC, at_seconds=12.5, thumbnail=("/tmp/job/thumbnail.jpg", 320), poster=poster
-    )
+    argv = thumbnail_args(SRC, at_seconds=12.5, thumbnail=("/tmp/job/thumbnail.jpg", 320), poster=poster)
 
     assert_locked_down_input(argv)
     # -ss before -i seeks the demuxer; after -i it would decode everything up to 12.5 s.

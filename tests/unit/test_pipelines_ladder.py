@@ -33,9 +33,7 @@ def video_info(width: int, height: int, rotation: int = 0) -> MediaInfo:
     return MediaInfo("video", "mov,mp4,m4a,3gp,3g2,mj2", 10.0, 1_000_000, None, video, audio)
 
 
-AUDIO_ONLY = MediaInfo(
-    "audio", "mp3", 60.0, 1_000_000, 128_000, None, AudioStream("mp3", 2, 44100, 128_000, 0)
-)
+AUDIO_ONLY = MediaInfo("audio", "mp3", 60.0, 1_000_000, 128_000, None, AudioStream("mp3", 2, 44100, 128_000, 0))
 
 
 @pytest.mark.parametrize(
@@ -55,9 +53,7 @@ AUDIO_ONLY = MediaInfo(
         (1080, 1080, 0, [("hd", 720, 720), ("sd", 480, 480)]),
     ],
 )
-def test_plan_renditions_sizes(
-    width: int, height: int, rotation: int, expected: list[tuple[str, int, int]]
-) -> None:
+def test_plan_renditions_sizes(width: int, height: int, rotation: int, expected: list[tuple[str, int, int]]) -> None:
     specs = plan_renditions(video_info(width, height, rotation))
 
     assert [(s.name, s.width, s.height) for s in specs] == expected
@@ -69,9 +65,7 @@ def test_plan_renditions_sizes(
     [(3840, 2160, 0), (1920, 1080, 0), (1280, 720, 0), (854, 480, 0), (640, 360, 0),
      (1080, 1920, 0), (1920, 1080, 90), (2000, 400, 0), (17, 17, 0)],
 )  # fmt: skip
-def test_renditions_are_even_never_upscaled_and_keep_aspect(
-    width: int, height: int, rotation: int
-) -> None:
+def test_renditions_are_even_never_upscaled_and_keep_aspect(width: int, height: int, rotation: int) -> None:
     info = video_info(width, height, rotation)
     assert info.video is not None
     display_w, display_h = info.video.display_width, info.video.display_height

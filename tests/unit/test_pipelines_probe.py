@@ -254,9 +254,7 @@ def info_of(duration: float, width: int | None, height: int | None) -> MediaInfo
         (60.0, 1280, 8, "frame_too_small"),
     ],
 )
-def test_validate_media(
-    duration: float, width: int | None, height: int | None, error_code: str | None
-) -> None:
+def test_validate_media(duration: float, width: int | None, height: int | None, error_code: str | None) -> None:
     info = info_of(duration, width, height)
     limits = {"max_seconds": 3600, "max_frame_pixels": 4096 * 2304}
 
@@ -283,9 +281,7 @@ def test_validate_media(
         (b"%PDF-1.7", "Invalid data found when processing input\n", "not_media", None),
     ],
 )  # fmt: skip
-def test_classify_probe_failure(
-    head: bytes, stderr: str, error_code: str, container: str | None
-) -> None:
+def test_classify_probe_failure(head: bytes, stderr: str, error_code: str, container: str | None) -> None:
     error = classify_probe_failure(head, stderr)
 
     assert isinstance(error, InvalidMedia)

@@ -282,18 +282,14 @@ async def test_audio_render_and_waveform(tmp_path: Path) -> None:
 async def test_hls_playlist_is_refused(tmp_path: Path) -> None:
     segment = lavfi_clip(tmp_path / "secret.mp4", "64x64", 1)
     playlist = tmp_path / "upload.m3u8"
-    playlist.write_text(
-        f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{segment}\n#EXT-X-ENDLIST\n"
-    )
+    playlist.write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{segment}\n#EXT-X-ENDLIST\n")
 
     with pytest.raises(InvalidMedia) as excinfo:
         await probe_file(str(playlist))
     assert excinfo.value.error_code == "playlist_not_allowed"
 
     # Defence in depth: ffprobe itself refuses the hls demuxer, even without the sniff.
-    result = await run_process(
-        probe_command(str(playlist)), timeout=10, capture_stdout=True, check=False
-    )
+    result = await run_process(probe_command(str(playlist)), timeout=10, capture_stdout=True, check=False)
     assert result.returncode != 0 and "not on whitelist" in result.stderr_tail
 
 

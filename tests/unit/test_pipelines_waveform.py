@@ -44,9 +44,7 @@ def test_peaks_per_bucket_relative_to_full_scale(tmp_path: Path) -> None:
     assert waveform_peaks(pcm, points=4) == [0.0031, 0.5, 1.0, 0.0]
 
 
-def test_peaks_exactly_points_values_across_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_peaks_exactly_points_values_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(waveform, "_CHUNK_SAMPLES", 7)  # buckets straddle chunk boundaries
     samples = [(i * 37) % 2000 - 1000 for i in range(1003)]
     pcm = write_pcm(tmp_path / "a.pcm", samples)
@@ -62,9 +60,7 @@ def test_peaks_exactly_points_values_across_chunks(
 
 
 @pytest.mark.parametrize(("count", "expected_len"), [(0, 0), (1, 1), (5, 5), (1000, 1000)])
-def test_short_files_give_one_value_per_sample(
-    tmp_path: Path, count: int, expected_len: int
-) -> None:
+def test_short_files_give_one_value_per_sample(tmp_path: Path, count: int, expected_len: int) -> None:
     pcm = write_pcm(tmp_path / "a.pcm", [1000] * count)
 
     peaks = waveform_peaks(pcm, points=1000)

@@ -1,0 +1,1 @@
+"""Teacher-student relationships: request, accept, decline, remove, list."""

@@ -1,0 +1,57 @@
+"""Relationship bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import msgspec
+
+from storage.models.users import Relationship, User
+
+
+class RelationshipRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Ask the user ``user_id`` to link: a student asks a teacher, or a teacher a student."""
+
+    user_id: uuid.UUID
+
+
+class PersonOut(msgspec.Struct):
+    id: uuid.UUID
+    username: str
+    display_name: str | None
+
+
+class RelationshipOut(msgspec.Struct):
+    id: uuid.UUID
+    status: str
+    teacher: PersonOut
+    student: PersonOut
+    requested_by: uuid.UUID
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    responded_at: dt.datetime | None
+
+
+class RelationshipPage(msgspec.Struct):
+    items: list[RelationshipOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def person_out(user: User) -> PersonOut:
+    return PersonOut(id=user.id, username=user.username, display_name=user.display_name)
+
+
+def relationship_out(relationship: Relationship, teacher: User, student: User) -> RelationshipOut:
+    return RelationshipOut(
+        id=relationship.id,
+        status=relationship.status,
+        teacher=person_out(teacher),
+        student=person_out(student),
+        requested_by=relationship.requested_by,
+        created_at=relationship.created_at,
+        updated_at=relationship.updated_at,
+        responded_at=relationship.responded_at,
+    )

@@ -1,0 +1,33 @@
+"""Helpers shared by the streaming upload endpoints (recordings, profile photos)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Request
+from litestar.exceptions import InternalServerException
+
+from core.errors import BadRequest, CadenzaError
+
+
+async def request_chunks(request: Request) -> AsyncIterator[bytes]:
+    """The request body as it arrives; a client that goes away mid-body is a 400, not a 500."""
+    try:
+        async for chunk in request.stream():
+            if chunk:
+                yield chunk
+    except InternalServerException:
+        raise BadRequest("the client disconnected during the upload", error_code="upload_interrupted") from None
+
+
+async def drain(body: AsyncIterator[bytes], *, limit: int) -> None:
+    """Read and drop the rest of a refused body, up to ``limit`` bytes, so the client reads our
+    answer instead of a reset connection. Past the limit the connection is left to close."""
+    drained = 0
+    try:
+        async for chunk in body:
+            drained += len(chunk)
+            if drained > limit:
+                return
+    except (CadenzaError, RuntimeError):
+        return

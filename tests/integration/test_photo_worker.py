@@ -1,0 +1,110 @@
+"""The profile-photo actor under at-least-once delivery: redelivered, stale and failing messages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from core.errors import StorageUnavailable
+from core.ids import new_id, utcnow
+from core.settings import Settings
+from pipelines.images import PROFILE_PHOTO_ACTOR
+from storage.models import User
+from storage.models.jobs import OutboxMessage
+from storage.objects.keys import user_key, user_photo_upload_key
+from tests.photos import BLUE, RED, colour_at, png_bytes
+from workers import photos, runtime
+
+
+@pytest.fixture
+async def ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
+    runtime.configure(settings)
+    context = await runtime.get_context()
+    yield context
+    await runtime.close_context()
+
+
+async def _user(ctx: runtime.WorkerContext) -> User:
+    user = User(id=new_id(), email=f"{new_id().hex}@example.test", username=new_id().hex[:20], password_hash="x")
+    async with ctx.sessions.begin() as session:
+        session.add(user)
+    return user
+
+
+async def _upload(ctx: runtime.WorkerContext, user: User, content: bytes) -> list[object]:
+    """What ``PUT /users/me/photo`` does: store the file, mark the photo processing; the message args."""
+    upload_id, now = str(uuid.uuid4()), utcnow()
+
+    async def once() -> AsyncIterator[bytes]:
+        yield content
+
+    await ctx.store.put_stream(user_photo_upload_key(user.id, upload_id), once(), content_type="image/png")
+    async with ctx.sessions.begin() as session:
+        row = await session.get(User, user.id)
+        assert row is not None
+        row.photo_status, row.photo_error_code, row.photo_updated_at = "processing", None, now
+    return [str(user.id), upload_id, now.isoformat(), 0]
+
+
+async def _state(ctx: runtime.WorkerContext, user: User) -> tuple[str | None, str | None]:
+    async with ctx.sessions() as session:
+        row = await session.get(User, user.id)
+        assert row is not None
+        return row.photo_status, row.photo_error_code
+
+
+async def _profile(ctx: runtime.WorkerContext, user: User) -> bytes:
+    return await ctx.store.read_head(user_key(user.id, "profile.jpg"), 10**6)
+
+
+async def test_a_redelivered_message_changes_nothing(ctx: runtime.WorkerContext) -> None:
+    user = await _user(ctx)
+    args = await _upload(ctx, user, png_bytes(50, 50, RED))
+    await photos.profile_photo(*args)
+    assert await _state(ctx, user) == ("ready", None)
+    rendered = await _profile(ctx, user)
+    assert await ctx.store.stat(user_photo_upload_key(user.id, args[1])) is None
+
+    await photos.profile_photo(*args)
+
+    assert await _state(ctx, user) == ("ready", None)
+    assert await _profile(ctx, user) == rendered
+
+
+async def test_an_older_upload_never_replaces_a_newer_one(ctx: runtime.WorkerContext) -> None:
+    user = await _user(ctx)
+    older = await _upload(ctx, user, png_bytes(50, 50, RED))
+    newer = await _upload(ctx, user, png_bytes(50, 50, BLUE))
+
+    await photos.profile_photo(*older)  # superseded: writes nothing, removes its file
+    assert await _state(ctx, user) == ("processing", None)
+    assert await ctx.store.stat(user_key(user.id, "profile.jpg")) is None
+    assert await ctx.store.stat(user_photo_upload_key(user.id, older[1])) is None
+
+    await photos.profile_photo(*newer)
+    assert await _state(ctx, user) == ("ready", None)
+    assert colour_at(await _profile(ctx, user), 200, 200) == "blue"
+
+
+async def test_a_storage_fault_is_retried_through_the_outbox_then_fails(
+    ctx: runtime.WorkerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await _user(ctx)
+    args = await _upload(ctx, user, png_bytes(50, 50))
+
+    async def unavailable(*_: object, **__: object) -> None:
+        raise StorageUnavailable("the store is down")
+
+    monkeypatch.setattr(ctx.store, "get_to_file", unavailable)
+    await photos.profile_photo(*args)
+    async with ctx.sessions() as session:
+        stmt = select(OutboxMessage).where(OutboxMessage.actor_name == PROFILE_PHOTO_ACTOR)
+        retries = [m for m in (await session.execute(stmt)).scalars() if m.args[:3] == args[:3]]
+    assert [m.args[3] for m in retries] == [1] and retries[0].available_at > utcnow()
+    assert await _state(ctx, user) == ("processing", None)
+
+    await photos.profile_photo(*args[:3], photos.MAX_ATTEMPTS - 1)
+    assert await _state(ctx, user) == ("failed", "processing_failed")
