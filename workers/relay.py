@@ -29,6 +29,7 @@ from storage.db import create_engine, create_session_factory
 from storage.models.jobs import OutboxMessage
 from storage.repositories.outbox import OutboxRepository
 from workers.broker import build_broker
+from workers.broker_watch import BrokerWatch
 from workers.reaper import Reaper
 
 log = logging.getLogger("cadenza.relay")
@@ -141,6 +142,7 @@ async def main() -> None:
         await asyncio.gather(
             Relay(sessions, broker, dsn).run(stop),
             Reaper(sessions, redis, settings.workers).run(stop),
+            BrokerWatch(sessions, redis, POLL_SECONDS).run(stop),
         )
     finally:
         await redis.aclose()

@@ -126,3 +126,33 @@ def test_upload_during_a_redis_outage_completes_once_redis_is_back(
     assert recording["status"] == "ready", recording
     assert [r["name"] for r in recording["renditions"]] == ["sd"]
     assert api.http.get("/health/ready").status_code == 200
+
+
+def test_a_burst_of_uploads_through_a_ten_second_outage_all_end_ready_once(
+    api: Api, stack: Stack, account: Account, redis_server: RedisServer, clip_small: Path
+) -> None:
+    # Given a burst of 10 uploads, Redis dying (without saving anything) after the second
+    answers, down_since = [], 0.0
+    for i in range(10):
+        if i == 2:
+            redis_server.kill()
+            down_since = time.monotonic()
+        answers.append(api.upload(account, clip_small, title=f"burst {i}"))
+        time.sleep(0.8)
+
+    # Then each upload was accepted, or refused with 503: never a server error
+    assert all(r.status_code in (202, 503) for r in answers), [(r.status_code, r.text) for r in answers]
+    accepted = [r.json() for r in answers if r.status_code == 202]
+    assert accepted, "no upload was accepted during the outage"
+
+    # When Redis comes back empty after ten seconds
+    time.sleep(max(0.0, 10.0 - (time.monotonic() - down_since)))
+    redis_server.start()
+
+    # Then every accepted upload ends ready, and its owner is told exactly once
+    for created in accepted:
+        assert api.wait_job(account, created["job_id"], timeout=180)["state"] == "succeeded", created
+        assert api.recording(account, created["id"])["status"] == "ready"
+    r = api.http.get("/api/v1/notifications", headers=account.headers, params={"limit": 100})
+    ready = [n["data"]["recording_id"] for n in r.json()["items"] if n["kind"] == "recording.ready"]
+    assert sorted(ready) == sorted(c["id"] for c in accepted)

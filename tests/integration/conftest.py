@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.settings import parse_storage_url
+from core.settings import DatabaseSettings, parse_storage_url
+from storage.db import create_engine, create_session_factory
 from storage.objects import ObjectStore, create_object_store
+from tests.databases import private_database, private_redis_db
 from tests.integration.s3_server import s3_storage_url, unique_bucket
 
 
@@ -26,3 +30,34 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await object_store.check()
     yield object_store
     await object_store.close()
+
+
+# -- a database and Redis database of a module's own, for tests whose made-up jobs and claims a
+# -- running stack's relay must not see (the reaper's and the broker watcher's)
+
+
+@pytest.fixture(scope="module")
+def reaper_database(database_url: str) -> Iterator[str]:
+    with private_database(database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def reaper_redis_url(redis_url: str) -> Iterator[str]:
+    with private_redis_db(redis_url) as url:
+        yield url
+
+
+@pytest.fixture
+async def sessions(reaper_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(DatabaseSettings(url=reaper_database), pool_size=4)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def redis(reaper_redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(reaper_redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()

@@ -9,23 +9,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import new_id, utcnow
 from core.worker_settings import WorkerSettings
 from pipelines.plans import MEDIA_PLAN
-from storage.db import create_engine, create_session_factory
 from storage.heartbeats import RunningStep, WorkerHeartbeat, heartbeat_key
-from storage.job_tracker import claim_step, complete_step, create_job, fail_step, hand_back_step
-from storage.models import Job, JobStep, Recording, User
-from storage.models.jobs import OutboxMessage
-from core.settings import DatabaseSettings
-from tests.databases import private_database, private_redis_db
+from storage.job_tracker import claim_step, complete_step, fail_step, hand_back_step
+from storage.models import Job, JobStep, Recording
+from tests.integration.jobs_support import claim as _claim
+from tests.integration.jobs_support import new_job as _new_job
+from tests.integration.jobs_support import pending as _pending
+from tests.integration.jobs_support import publish_all as _publish_all
 from workers.reaper import Reaped, Reaper
 
 SETTINGS = WorkerSettings(heartbeat_interval_seconds=1, heartbeat_timeout_seconds=2)
@@ -37,33 +36,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def reaper_database(database_url: str) -> Iterator[str]:
-    with private_database(database_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def reaper_redis_url(redis_url: str) -> Iterator[str]:
-    with private_redis_db(redis_url) as url:
-        yield url
-
-
-@pytest.fixture
-async def sessions(reaper_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(DatabaseSettings(url=reaper_database), pool_size=4)
-    yield create_session_factory(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def redis(reaper_redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(reaper_redis_url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture
@@ -86,28 +58,6 @@ def reaper(sessions: async_sessionmaker[AsyncSession], redis: Redis, clock: Cloc
     return Reaper(sessions, redis, SETTINGS, clock=clock)
 
 
-async def _new_job(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
-    user = User(
-        id=new_id(), email=f"{new_id().hex}@example.test", username=new_id().hex[:20], password_hash="x", role="student"
-    )
-    recording = Recording(
-        id=new_id(), owner_id=user.id, title="Etude", status="processing", original_key="k", size_bytes=1
-    )
-    async with sessions.begin() as session:
-        session.add(user)
-        await session.flush()
-        session.add(recording)
-        await session.flush()
-        return (await create_job(session, recording, MEDIA_PLAN)).id
-
-
-async def _claim(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, step: str, worker: str) -> int:
-    async with sessions.begin() as session:
-        claim = await claim_step(session, job_id, step, worker=worker)
-        assert claim is not None
-        return claim.step.attempts
-
-
 async def _age(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, step: str, **values: object) -> None:
     """Move the claim back in time (and set other columns), as if it had been running a while."""
     async with sessions.begin() as session:
@@ -119,25 +69,6 @@ async def _steps(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) 
     async with sessions() as session:
         rows = (await session.execute(select(JobStep).where(JobStep.job_id == job_id))).scalars().all()
     return {s.name: s for s in rows}
-
-
-async def _pending(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, step: str) -> int:
-    """Outbox rows not yet published for ``step`` of the job."""
-    async with sessions() as session:
-        stmt = (
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                OutboxMessage.actor_name == step, OutboxMessage.args == [str(job_id)], OutboxMessage.sent_at.is_(None)
-            )
-        )
-        return (await session.execute(stmt)).scalar_one()
-
-
-async def _publish_all(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """What the relay does with the rows (the messages themselves are not needed here)."""
-    async with sessions.begin() as session:
-        await session.execute(update(OutboxMessage).values(sent_at=utcnow()))
 
 
 async def _beat(redis: Redis, worker: str, *running: tuple[uuid.UUID, str], at: dt.datetime | None = None) -> None:
