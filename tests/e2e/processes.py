@@ -1,4 +1,4 @@
-"""Processes seen through /proc, and a private PostgreSQL that a test may restart (e2e helpers)."""
+"""Processes seen through /proc, and private Redis and PostgreSQL servers a test may stop (e2e helpers)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
@@ -49,34 +50,70 @@ def comm(pid: int) -> str:
         return ""
 
 
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` without persistence, which a test may kill and restart."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        args = ["--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)]
+        with (self.directory / "redis.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                ["redis-server", *args, "--save", "", "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT
+            )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    if client.ping():
+                        return
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+        finally:
+            client.close()
+        self.kill()
+        raise RuntimeError(f"redis-server did not start:\n{(self.directory / 'redis.log').read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL, as an outage would: no shutdown, nothing saved."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+def running_redis(directory: Path) -> Iterator[RedisServer]:
+    """A started ``RedisServer``, killed afterwards (the body of a module fixture)."""
+    server = RedisServer(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
 @contextmanager
-def private_redis(directory: Path, timeout: float = 10.0) -> Iterator[str]:
+def private_redis(directory: Path) -> Iterator[str]:
     """A ``redis-server`` of the caller's own (no persistence); yields its URL.
 
-    The suite's Redis server has only 15 databases to hand out to the sessions and stacks of
-    everyone running tests at once; a stack that must not lose a message to another's workers
-    runs on a server of its own.
+    A stack that must not lose a message to another stack's workers runs on a server of its own.
     """
-    port = free_port()
-    args = ["--bind", "127.0.0.1", "--port", str(port), "--dir", str(directory), "--save", "", "--appendonly", "no"]
-    with (directory / "redis.log").open("ab") as log:
-        proc = subprocess.Popen(["redis-server", *args], stdout=log, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(directory)
+    server.start()
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, (directory / "redis.log").read_text()
-                time.sleep(0.05)
-        client.close()
-        yield url
+        yield server.url
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        server.kill()
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from tests.e2e.auth_support import PASSWORD, bearer, error, identity, me
 from tests.e2e.conftest import isolated_env
 from tests.e2e.mailbox import mailed_token
 from tests.e2e.stack import Stack
-from tests.e2e.test_redis_outage import RedisServer
+from tests.e2e.processes import RedisServer, running_redis
 
 pytestmark = pytest.mark.e2e
 
@@ -38,12 +38,7 @@ def _from(ip: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("ratelimit-redis"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
+    yield from running_redis(tmp_path_factory.mktemp("ratelimit-redis"))
 
 
 @pytest.fixture(scope="module")

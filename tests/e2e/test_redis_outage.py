@@ -2,74 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.e2e.api import Account, Api
 from tests.e2e.conftest import api_for, isolated_env, run_stack
-from tests.e2e.stack import Stack, free_port
+from tests.e2e.processes import RedisServer, running_redis
+from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
 OUTAGE_SECONDS = 5.0
 
 
-@dataclass
-class RedisServer:
-    """A private ``redis-server`` without persistence, which a test may kill and restart."""
-
-    directory: Path
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 10.0) -> None:
-        args = ["--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)]
-        with (self.directory / "redis.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                ["redis-server", *args, "--save", "", "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT
-            )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    break
-                try:
-                    if client.ping():
-                        return
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-        finally:
-            client.close()
-        self.kill()
-        raise RuntimeError(f"redis-server did not start:\n{(self.directory / 'redis.log').read_text()}")
-
-    def kill(self) -> None:
-        """SIGKILL, as an outage would: no shutdown, nothing saved."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
+    yield from running_redis(tmp_path_factory.mktemp("redis"))
 
 
 @pytest.fixture(scope="module")
