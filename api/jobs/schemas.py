@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import msgspec
 
-from storage.models.jobs import Job
+from storage.models.jobs import Job, JobStep
 
 
 class StepOut(msgspec.Struct):
@@ -36,22 +37,24 @@ class JobOut(msgspec.Struct):
     steps: list[StepOut]
 
 
+def step_fields(step: JobStep) -> dict[str, Any]:
+    """The fields of ``StepOut`` for one step (the admin view adds the worker to them)."""
+    return {
+        "name": step.name,
+        "queue": step.queue,
+        "state": step.state,
+        "progress": round(step.progress, 4),
+        "attempts": step.attempts,
+        "max_attempts": step.max_attempts,
+        "started_at": step.started_at,
+        "finished_at": step.finished_at,
+        "error_code": step.error_code,
+        "error_message": step.error_message,
+    }
+
+
 def job_out(job: Job) -> JobOut:
-    steps = [
-        StepOut(
-            name=s.name,
-            queue=s.queue,
-            state=s.state,
-            progress=round(s.progress, 4),
-            attempts=s.attempts,
-            max_attempts=s.max_attempts,
-            started_at=s.started_at,
-            finished_at=s.finished_at,
-            error_code=s.error_code,
-            error_message=s.error_message,
-        )
-        for s in job.steps
-    ]
+    steps = [StepOut(**step_fields(s)) for s in job.steps]
     done = sum(1.0 if s.state in ("succeeded", "skipped") else s.progress for s in job.steps)
     return JobOut(
         id=job.id,

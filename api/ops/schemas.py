@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from litestar.params import Parameter
 
+from api.jobs.schemas import StepOut, step_fields
 from storage.heartbeats import WorkerHeartbeat
 from storage.queue_stats import QueueStats
 from storage.repositories.ops import JobRow
@@ -22,18 +23,10 @@ ErrorCode = Annotated[
 ]
 
 
-class OpsStepOut(msgspec.Struct):
-    name: str
-    queue: str
-    state: str
-    progress: float
-    attempts: int
-    max_attempts: int
+class OpsStepOut(StepOut):
+    """A step as operators see it: with the worker that claimed it last."""
+
     worker: str | None
-    error_code: str | None
-    error_message: str | None
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
 
 
 class OpsRecordingRef(msgspec.Struct):
@@ -121,22 +114,7 @@ def ops_job_out(row: JobRow) -> OpsJobOut:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
-        steps=[
-            OpsStepOut(
-                name=s.name,
-                queue=s.queue,
-                state=s.state,
-                progress=round(s.progress, 4),
-                attempts=s.attempts,
-                max_attempts=s.max_attempts,
-                worker=s.worker,
-                error_code=s.error_code,
-                error_message=s.error_message,
-                started_at=s.started_at,
-                finished_at=s.finished_at,
-            )
-            for s in job.steps
-        ],
+        steps=[OpsStepOut(**step_fields(s), worker=s.worker) for s in job.steps],
     )
 
 

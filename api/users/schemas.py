@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -77,36 +77,33 @@ class PublicUserOut(msgspec.Struct):
     photo_thumb_url: str | None
 
 
+def _profile(user: User, photo: PhotoLinks) -> dict[str, Any]:
+    """The public profile's fields: all of ``PublicUserOut``, and part of ``UserOut``."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "instruments": list(user.instruments or []),
+        "experience_level": user.experience_level,
+        "photo_url": photo.url,
+        "photo_thumb_url": photo.thumb_url,
+    }
+
+
 def user_out(user: User, photo: PhotoLinks = NO_PHOTO) -> UserOut:
     return UserOut(
-        id=user.id,
+        **_profile(user, photo),
         email=user.email,
-        username=user.username,
-        role=user.role,
-        display_name=user.display_name,
-        bio=user.bio,
-        instruments=list(user.instruments or []),
-        experience_level=user.experience_level,
         email_verified=user.email_verified,
         created_at=user.created_at,
         last_login_at=user.last_login_at,
         photo_status=user.photo_status,
         photo_error_code=user.photo_error_code,
         photo_updated_at=user.photo_updated_at,
-        photo_url=photo.url,
-        photo_thumb_url=photo.thumb_url,
     )
 
 
 def public_user_out(user: User, photo: PhotoLinks = NO_PHOTO) -> PublicUserOut:
-    return PublicUserOut(
-        id=user.id,
-        username=user.username,
-        role=user.role,
-        display_name=user.display_name,
-        bio=user.bio,
-        instruments=list(user.instruments or []),
-        experience_level=user.experience_level,
-        photo_url=photo.url,
-        photo_thumb_url=photo.thumb_url,
-    )
+    return PublicUserOut(**_profile(user, photo))
