@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.settings import DatabaseSettings, parse_storage_url
 from storage.db import create_engine, create_session_factory
 from storage.objects import ObjectStore, create_object_store
+from core.ids import new_id
 from tests.databases import private_database, private_redis_db
+from tests.integration.jobs_support import REAPER_SETTINGS, Clock
 from tests.integration.s3_server import s3_storage_url, unique_bucket
+from workers.reaper import Reaper
 
 
 @pytest_asyncio.fixture(params=["local", "s3"])
@@ -61,3 +64,19 @@ async def redis(reaper_redis_url: str) -> AsyncIterator[Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def w() -> tuple[str, str]:
+    """Two worker ids of this test's own (claims of earlier tests stay in the module's database)."""
+    return f"host-a:{new_id().int % 10**6}", f"host-b:{new_id().int % 10**6}"
+
+
+@pytest.fixture
+def reaper(sessions: async_sessionmaker[AsyncSession], redis: Redis, clock: Clock) -> Reaper:
+    return Reaper(sessions, redis, REAPER_SETTINGS, clock=clock)
