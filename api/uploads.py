@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 from litestar import Request
 from litestar.exceptions import InternalServerException
 
 from core.errors import BadRequest, CadenzaError
+
+T = TypeVar("T")
+#: A refusal for which the client is still sending: read the rest so it gets our answer.
+_DRAINED_STATUSES = frozenset({400, 413, 422})
 
 
 async def request_chunks(request: Request) -> AsyncIterator[bytes]:
@@ -31,3 +36,16 @@ async def drain(body: AsyncIterator[bytes], *, limit: int) -> None:
                 return
     except (CadenzaError, RuntimeError):
         return
+
+
+async def receive_upload(
+    request: Request, handle: Callable[[AsyncIterator[bytes]], Awaitable[T]], *, drain_limit: int
+) -> T:
+    """Run ``handle`` on the streamed body; when it refuses the upload, drain what is left of it."""
+    body = request_chunks(request)
+    try:
+        return await handle(body)
+    except CadenzaError as exc:
+        if exc.status_code in _DRAINED_STATUSES:
+            await drain(body, limit=drain_limit)
+        raise

@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from api.context import AppContext
 from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
 from api.recordings.schemas import RecordingFields
-from api.uploads import drain, request_chunks
-from core.errors import BadRequest, CadenzaError, PayloadTooLarge, ValidationFailed
+from api.uploads import drain, receive_upload
+from core.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from core.ids import new_id
 from pipelines.plans import MEDIA_PLAN
 from storage.job_tracker import create_job
@@ -56,13 +56,9 @@ class UploadService:
         self.limit = ctx.settings.media.max_upload_bytes
 
     async def upload(self, request: Request, owner: User) -> UploadResult:
-        body = request_chunks(request)
-        try:
-            return await self._upload(request, body, owner)
-        except CadenzaError as exc:
-            if exc.status_code in (400, 413, 422):
-                await drain(body, limit=DRAIN_LIMIT_BYTES)
-            raise
+        return await receive_upload(
+            request, lambda body: self._upload(request, body, owner), drain_limit=DRAIN_LIMIT_BYTES
+        )
 
     async def _upload(self, request: Request, body: AsyncIterator[bytes], owner: User) -> UploadResult:
         idempotency_key = _idempotency_key(request)

@@ -18,8 +18,8 @@ from litestar import Request
 
 from api.context import AppContext
 from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
-from api.uploads import drain, request_chunks
-from core.errors import BadRequest, CadenzaError, NotFound, PayloadTooLarge, ValidationFailed
+from api.uploads import receive_upload
+from core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from core.ids import new_id, utcnow
 from pipelines.images import HEAD_BYTES, MAX_PHOTO_BYTES, PROFILE_PHOTO_ACTOR, PROFILE_PHOTO_QUEUE, inspect_image
 from storage.models.users import User
@@ -42,13 +42,9 @@ class PhotoService:
 
     async def upload(self, request: Request, user: User) -> User:
         """Store the uploaded photo and queue its rendering; returns the user, now ``processing``."""
-        body = request_chunks(request)
-        try:
-            return await self._upload(request, body, user)
-        except CadenzaError as exc:
-            if exc.status_code in (400, 413, 422):
-                await drain(body, limit=DRAIN_LIMIT_BYTES)
-            raise
+        return await receive_upload(
+            request, lambda body: self._upload(request, body, user), drain_limit=DRAIN_LIMIT_BYTES
+        )
 
     async def delete(self, user: User) -> User:
         """Remove the photo; an upload still being rendered is dropped by its worker."""
