@@ -15,7 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_lat
 from redis.exceptions import RedisError
 
 from api.context import AppContext
-from storage.queue_stats import QUEUES, broker_depths, delayed_counts
+from core.queues import QUEUES
+from storage.queue_stats import broker_depths, delayed_counts
 
 log = logging.getLogger("cadenza.metrics")
 

@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from core.errors import RateLimited, ServiceUnavailable
 from core.limits import RateLimit
+from core.redis_keys import ratelimit_key
 
 log = logging.getLogger("cadenza.ratelimit")
 
@@ -66,7 +67,7 @@ def counter(scope: str, kind: str, identity: str) -> str:
     """A counter's key: ``scope`` is the limit (login, password…), ``kind`` ip or account.
     Identities are hashed so no e-mail address or login name is kept in Redis."""
     digest = hashlib.sha256(identity.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"cadenza:ratelimit:{scope}:{kind}:{digest}"
+    return ratelimit_key(scope, kind, digest)
 
 
 class RateLimiter:

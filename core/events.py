@@ -10,9 +10,11 @@ import json
 import uuid
 from typing import Any
 
+from core.redis_keys import user_events_channel
+
 
 def user_channel(user_id: uuid.UUID | str) -> str:
-    return f"cadenza:events:user:{user_id}"
+    return user_events_channel(user_id)
 
 
 def encode_event(event: str, data: dict[str, Any]) -> bytes:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from core.limits import RateLimit, RateLimitSettings, parse_rate_limit
-from core.mail import check_sender, parse_smtp_url
+from core.mail_message import check_sender, parse_smtp_url
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
 T = TypeVar("T")

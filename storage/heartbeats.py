@@ -1,6 +1,6 @@
 """Worker heartbeats in Redis: one key per live worker process, expiring when it falls silent.
 
-Workers write them (``workers.heartbeat``); the relay's reaper and the admin API read them. The
+Workers write them (``workers.heartbeat_writer``); the relay's reaper and the admin API read them. The
 key is ``cadenza:workers:{host:pid}`` with a TTL of ``HEARTBEAT_TIMEOUT_SECONDS``; its value is
 the JSON of ``WorkerHeartbeat``. Every timestamp in it comes from the worker's own clock, like
 the ``started_at`` it writes on the steps it claims, so the two can be compared.
@@ -16,17 +16,18 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-HEARTBEAT_PREFIX = "cadenza:workers:"
+from core.redis_keys import HEARTBEAT_PREFIX, heartbeat_key
+
 _SCAN_BATCH = 200
-
-
-def heartbeat_key(worker: str) -> str:
-    return f"{HEARTBEAT_PREFIX}{worker}"
 
 
 @dataclass(frozen=True, slots=True)
 class RunningStep:
-    """A step one of the worker's threads is working on, since it took the message."""
+    """A task one of the worker's threads is working on, since it took the message.
+
+    For a pipeline step, ``job_id`` and ``step`` name it; for another task (``profile_photo``,
+    ``send_mail``), ``step`` is the task's name and ``job_id`` its subject (``Task.subject``).
+    """
 
     job_id: str
     step: str

@@ -15,11 +15,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ids import utcnow
+from core.queues import QUEUES
+from core.redis_keys import BROKER_ACKS_PATTERN, broker_queue_key
 from storage.models.jobs import JobStep, OutboxMessage, StepState
-
-#: Dramatiq's Redis broker namespace (workers/broker.py) and the queues of the pipeline plans.
-NAMESPACE = "cadenza"
-QUEUES = ("ingest", "transcode", "images", "notify")
 
 
 @dataclass(slots=True)
@@ -42,15 +40,15 @@ async def broker_depths(redis: Redis, queues: tuple[str, ...] = QUEUES) -> dict[
     """``{queue: (waiting, in_flight, dead_letters)}`` from Dramatiq's Redis keys."""
     in_flight = dict.fromkeys(queues, 0)
     # Acks sets are per worker process and queue: cadenza:__acks__.<worker id>.<queue>
-    async for key in redis.scan_iter(match=f"{NAMESPACE}:__acks__.*", count=500):
+    async for key in redis.scan_iter(match=BROKER_ACKS_PATTERN, count=500):
         name = key.decode() if isinstance(key, bytes) else key
         queue = name.rsplit(".", 1)[-1]
         if queue in in_flight:
             in_flight[queue] += int(await redis.scard(name))
     async with redis.pipeline(transaction=False) as pipe:
         for queue in queues:
-            pipe.llen(f"{NAMESPACE}:{queue}")
-            pipe.zcard(f"{NAMESPACE}:{queue}.XQ")
+            pipe.llen(broker_queue_key(queue))
+            pipe.zcard(broker_queue_key(queue, ".XQ"))
         counts = await pipe.execute()
     return {q: (int(counts[2 * i]), in_flight[q], int(counts[2 * i + 1])) for i, q in enumerate(queues)}
 

@@ -1,58 +1,89 @@
-"""Declare one Dramatiq actor per plan step, each on its step's queue.
+"""Declare one Dramatiq actor per task of the registry (``jobs.tasks``), on the task's queue.
 
-Every step name of every plan must have a handler: ``declare_actors`` refuses to start otherwise,
-so a typo in a plan fails at boot instead of stranding jobs in ``queued``.
+Every task has exactly one handler, and every plan step is a step task with one: ``check_handlers``
+refuses to start otherwise, so a typo in a plan or a task nobody handles fails at boot instead
+of stranding work in a queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dramatiq
 
-from pipelines.plans import PLANS
-from workers import images, ingest, mail, notify, photos, transcode
+from jobs.plans import PLANS, Plan
+from jobs.tasks import TASKS, Task, TaskRegistry
+from workers import images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
+from workers.task_runner import TaskHandler, run_task
 
-HANDLERS: dict[str, StepHandler] = {
+STEP_HANDLERS: dict[str, StepHandler] = {
     "probe": ingest.probe,
     "render": transcode.render,
     "thumbnails": images.thumbnails,
     "finalize": ingest.finalize,
     "notify": notify.notify,
 }
+TASK_HANDLERS: dict[str, TaskHandler] = {
+    "profile_photo": photo_task.profile_photo,
+    "send_mail": mail_task.send_mail,
+}
 
 
-def check_plans() -> None:
-    for plan in PLANS.values():
-        missing = [s.name for s in plan.steps if s.name not in HANDLERS]
-        if missing:
-            raise RuntimeError(f"plan {plan.name!r} names steps without a handler: {missing}")
+def check_handlers(
+    tasks: TaskRegistry = TASKS,
+    plans: Mapping[str, Plan] = PLANS,
+    step_handlers: Mapping[str, object] = STEP_HANDLERS,
+    task_handlers: Mapping[str, object] = TASK_HANDLERS,
+) -> None:
+    """Raise RuntimeError unless tasks, plan steps and handlers match one to one."""
+    problems = []
+    both = sorted(set(step_handlers) & set(task_handlers))
+    if both:
+        problems.append(f"tasks with two handlers: {both}")
+    for task in tasks:
+        handlers = step_handlers if task.is_step else task_handlers
+        if task.name not in handlers:
+            problems.append(f"task {task.name!r} has no {'step ' if task.is_step else ''}handler")
+    unknown = sorted((set(step_handlers) | set(task_handlers)) - tasks.names())
+    if unknown:
+        problems.append(f"handlers for tasks nobody declared: {unknown}")
+    for plan in plans.values():
+        for step in plan.steps:
+            if step.name not in tasks.names() or not tasks.get(step.name).is_step:
+                problems.append(f"plan {plan.name!r} names {step.name!r}, which is not a declared step task")
+    if problems:
+        raise RuntimeError("; ".join(problems))
 
 
 def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
-    check_plans()
+    check_handlers()
     actors: dict[str, dramatiq.Actor] = {}
-    for plan in PLANS.values():
-        for step in plan.steps:
-            if step.name in actors:
-                continue
-            actors[step.name] = dramatiq.actor(
-                _make_actor_fn(step.name),
-                actor_name=step.name,
-                queue_name=step.queue,
-                max_retries=0,  # retries go through the outbox with backoff, see workers.steps
-                broker=broker,
-            )
-    actors[photos.PROFILE_PHOTO_ACTOR] = photos.declare_actor(broker)
-    actors[mail.MAIL_ACTOR] = mail.declare_actor(broker)
+    for task in TASKS:
+        options: dict[str, Any] = {"max_retries": task.broker_retries}
+        if task.time_limit_ms is not None:
+            options["time_limit"] = task.time_limit_ms
+        actors[task.name] = dramatiq.actor(
+            _actor_fn(task), actor_name=task.name, queue_name=task.queue, broker=broker, **options
+        )
     return actors
 
 
-def _make_actor_fn(step_name: str):  # noqa: ANN202
-    handler = HANDLERS[step_name]
+def _actor_fn(task: Task[Any]):  # noqa: ANN202
+    """The actor's function: decodes the message's arguments into the task's struct."""
+    if task.is_step:
+        step_handler = STEP_HANDLERS[task.name]
 
-    async def actor_fn(job_id: str) -> None:
-        await run_step(step_name, job_id, handler)
+        async def actor_fn(*legacy: Any, **fields: Any) -> None:
+            args = task.decode(fields or list(legacy))
+            await run_step(task.name, str(args.job_id), step_handler)
+    else:
+        task_handler = TASK_HANDLERS[task.name]
 
-    actor_fn.__name__ = step_name
-    actor_fn.__qualname__ = step_name
+        async def actor_fn(*legacy: Any, **fields: Any) -> None:
+            await run_task(task, task.decode(fields or list(legacy)), task_handler)
+
+    actor_fn.__name__ = task.name
+    actor_fn.__qualname__ = task.name
     return actor_fn

@@ -6,8 +6,9 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
+from core.redis_keys import BROKER_NAMESPACE
 from core.settings import Settings
-from workers.heartbeat import Heartbeat
+from workers.heartbeat_writer import Heartbeat
 from workers.metrics import WorkerMetrics
 from workers.middleware import GracefulShutdown, OwnProcessGroup
 
@@ -33,6 +34,6 @@ def build_broker(settings: Settings, *, with_workers: bool = True) -> RedisBroke
             OwnProcessGroup(),
             WorkerMetrics(settings.var_dir, settings.workers.metrics_port),
         ]
-    broker = RedisBroker(url=settings.redis.url, middleware=middleware, namespace="cadenza")
+    broker = RedisBroker(url=settings.redis.url, middleware=middleware, namespace=BROKER_NAMESPACE)
     dramatiq.set_broker(broker)
     return broker

@@ -1,7 +1,7 @@
 """Cancellation seen from a worker: the admin API's signal that a running step must stop.
 
 ``POST /api/v1/admin/jobs/{id}/cancel`` marks the job failed with ``cancelled`` in the database
-(``storage.job_admin``), which already refuses the step's result, and then sets the Redis key
+(``jobs.operator``), which already refuses the step's result, and then sets the Redis key
 ``cadenza:cancel:{job_id}`` (one hour). A worker checks that key while its step runs (from the
 throttled progress callback, every ~0.5 s during ffmpeg) and raises ``JobCancelled``; the ffmpeg
 runner kills the process group of a child whose progress callback raises.
@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from core.errors import CadenzaError
-from storage.job_admin import CANCELLED, cancel_key
+from core.transient import TRANSIENT_ERRORS
+from core.redis_keys import cancel_key
+from jobs.operator import CANCELLED
 
 log = logging.getLogger("cadenza.worker")
 
@@ -32,7 +33,7 @@ async def is_cancelled(redis: Redis, job_id: str) -> bool:
     render (the database still refuses the result of a cancelled job's step)."""
     try:
         return bool(await redis.exists(cancel_key(job_id)))
-    except (RedisError, OSError) as exc:
+    except TRANSIENT_ERRORS as exc:
         log.warning("cancel signal unreadable; step goes on", extra={"job_id": job_id, "error": type(exc).__name__})
         return False
 

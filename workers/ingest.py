@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import TransientFailure
 from pipelines.media import validate_media
-from pipelines.plans import MEDIA_PLAN
+from jobs.plans import plan_of
 from pipelines.probe import probe_file
-from storage.job_tracker import Claim
+from jobs.lifecycle import Claim
 from storage.models.recordings import Recording
 from workers.media_files import working_copy
 from workers.runtime import WorkerContext
@@ -31,7 +31,7 @@ async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRes
         recording.height = info.video.display_height if info.video else None
         recording.media_info = info.to_dict()
 
-    skip = tuple(s.name for s in MEDIA_PLAN.steps if s.video_only) if info.kind == "audio" else ()
+    skip = plan_of(claim.job.plan).video_only_steps if info.kind == "audio" else ()
     return StepResult(skip=skip, apply=apply)
 
 

@@ -13,7 +13,7 @@ step is lost when
   was down at that moment).
 
 A lost step is queued again at once with an outbox row, its attempt counted, or fails with
-``worker_lost`` after its last attempt (``storage.job_tracker.reap_step``). Several relays may
+``worker_lost`` after its last attempt (``jobs.lifecycle.reap_step``). Several relays may
 run: each job is locked with ``SKIP LOCKED`` and the claim re-checked under the lock.
 """
 
@@ -28,14 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import utcnow
+from core.transient import TRANSIENT_ERRORS
 from core.worker_settings import WorkerSettings
 from storage.heartbeats import WorkerHeartbeat, read_heartbeats
-from storage.job_tracker import reap_step
+from jobs.lifecycle import reap_step
 from storage.repositories.jobs import JobRepository, RunningClaim
 from workers.steps import publish_outcome
 
@@ -93,7 +92,7 @@ class Reaper:
         while not stop.is_set():
             try:
                 await self.reap_once()
-            except (RedisError, OSError, OperationalError, DBAPIError, ConnectionError) as exc:
+            except TRANSIENT_ERRORS as exc:
                 # Without Redis no heartbeat can be read, without PostgreSQL no step: reap nothing.
                 log.warning("reaper round skipped", extra={"error": type(exc).__name__})
             except Exception:  # noqa: BLE001 - a reaper bug must not stop the relay from publishing

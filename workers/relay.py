@@ -18,13 +18,12 @@ import time
 import asyncpg
 import dramatiq
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import utcnow
 from core.logging import configure_logging
 from core.settings import load_settings
+from core.transient import TRANSIENT_ERRORS
 from storage.db import create_engine, create_session_factory
 from storage.models.jobs import OutboxMessage
 from storage.repositories.outbox import OutboxRepository
@@ -55,7 +54,7 @@ class Relay:
                 try:
                     sent = await self.publish_batch()
                     backoff = 0.0
-                except (RedisError, OSError, OperationalError, DBAPIError, ConnectionError) as exc:
+                except TRANSIENT_ERRORS as exc:
                     backoff = min(MAX_BACKOFF_SECONDS, max(0.25, backoff * 2))
                     log.warning(
                         "publishing failed; rows stay pending", extra={"error": type(exc).__name__, "retry_in": backoff}
@@ -109,11 +108,13 @@ class Relay:
 
 
 def _message(row: OutboxMessage) -> dramatiq.Message:
+    # The task's arguments by name (``jobs.tasks``); a list only in rows of older versions.
+    named = isinstance(row.args, dict)
     return dramatiq.Message(
         queue_name=row.queue_name,
         actor_name=row.actor_name,
-        args=tuple(row.args),
-        kwargs={},
+        args=() if named else tuple(row.args),
+        kwargs=row.args if named else {},
         options={},
         message_id=str(row.message_id),
         message_timestamp=int(time.time() * 1000),

@@ -15,12 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.errors import CadenzaError
 from core.ids import utcnow
 from core.logging import job_id_var
-from storage.job_tracker import (
+from core.transient import TRANSIENT_ERRORS
+from jobs.lifecycle import (
     Claim,
     JobGone,
     Outcome,
@@ -30,6 +30,7 @@ from storage.job_tracker import (
     fail_step,
     hand_back_step,
 )
+from jobs.tasks import TASKS
 from storage.objects.keys import recording_prefix
 from storage.models.jobs import JobStep, StepState
 from storage.repositories.jobs import JobRepository
@@ -41,8 +42,6 @@ from workers.runtime import WorkerContext, get_context, worker_name
 
 log = logging.getLogger("cadenza.worker")
 
-BACKOFF_BASE_SECONDS = 2.0
-BACKOFF_MAX_SECONDS = 120.0
 PROGRESS_MIN_INTERVAL = 0.5
 
 
@@ -155,7 +154,7 @@ async def _hand_back(ctx: WorkerContext, claim: Claim) -> Outcome | None:
             outcome = await hand_back_step(
                 session, claim.job.id, step.name, worker=step.worker or "", attempt=step.attempts
             )
-    except (OperationalError, DBAPIError, OSError) as exc:
+    except TRANSIENT_ERRORS as exc:
         error = type(exc).__name__
         log.warning("step not handed back; the reaper will requeue it", extra={"step": step.name, "error": error})
         return None
@@ -178,11 +177,11 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
     if isinstance(exc, CadenzaError):
         code, message = exc.error_code, exc.detail
         if exc.retryable:
-            retry_at = _backoff(claim.step.attempts)
-    elif isinstance(exc, (OperationalError, DBAPIError, OSError, ConnectionError, TimeoutError)):
-        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
+            retry_at = _backoff(claim.step.name, claim.step.attempts)
+    elif isinstance(exc, TRANSIENT_ERRORS):
+        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {exc}", _backoff(claim.step.name, claim.step.attempts)
     else:
-        code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
+        code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.name, claim.step.attempts)
         log.exception("step crashed", extra={"step": claim.step.name})
     log.warning(
         "step failed",
@@ -206,9 +205,8 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
         )
 
 
-def _backoff(attempts: int) -> dt.datetime:
-    seconds = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    return utcnow() + dt.timedelta(seconds=seconds)
+def _backoff(step: str, attempts: int) -> dt.datetime:
+    return TASKS.get(step).backoff.due(attempts, utcnow())
 
 
 async def _publish_step(

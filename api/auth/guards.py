@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from api.auth.tokens import ACCESS, TokenClaims, decode_token, password_version
 from api.context import AppContext
 from core.errors import Forbidden, Unauthorized
+from core.redis_keys import revoked_access_key, revoked_family_key
 from storage.models.users import User
 from storage.repositories.users import UserRepository
 
@@ -78,10 +79,3 @@ async def _is_revoked(redis: Redis, claims: TokenClaims) -> bool:
         return False
 
 
-def revoked_access_key(jti: str) -> str:
-    return f"cadenza:revoked-access:{jti}"
-
-
-def revoked_family_key(family: uuid.UUID) -> str:
-    """Set when a session (refresh family) ends, for as long as its access tokens could live."""
-    return f"cadenza:revoked-family:{family.hex}"

@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.mailed import discard_mailed_tokens, find_mailed_token, issue_mailed_token, spend_mailed_token
+from api.auth.mailed_tokens import discard_mailed_tokens, find_mailed_token, issue_mailed_token, spend_mailed_token
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import TokenPair
 from api.auth.sessions import issue_session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from api.auth.mailed import issue_mailed_token
+from api.auth.mailed_tokens import issue_mailed_token
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import RegisterRequest, TokenPair
 from api.auth.sessions import deny_access_token, deny_family, issue_session

@@ -9,11 +9,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.guards import revoked_access_key, revoked_family_key
 from api.auth.schemas import TokenPair
 from api.auth.tokens import TokenClaims, issue_access_token, issue_refresh_token, password_version
 from core.errors import ServiceUnavailable
 from core.ids import utcnow
+from core.redis_keys import revoked_access_key, revoked_family_key
 from core.settings import AuthSettings
 from storage.models.users import RefreshToken, User
 from storage.repositories.users import RefreshTokenRepository

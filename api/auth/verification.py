@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from api.auth.mailed import find_mailed_token, issue_mailed_token, spend_mailed_token
+from api.auth.mailed_tokens import find_mailed_token, issue_mailed_token, spend_mailed_token
 from api.context import AppContext
 from api.ratelimit import RateLimiter, counter
 from core.account_tokens import VERIFY_EMAIL

@@ -10,12 +10,13 @@ import msgspec
 from litestar.params import Parameter
 
 from api.jobs.schemas import StepOut, step_fields
+from core.queues import Queue
 from storage.heartbeats import WorkerHeartbeat
 from storage.queue_stats import QueueStats
 from storage.repositories.ops import JobRow
 
 JobStateName = Literal["queued", "running", "succeeded", "failed"]
-QueueName = Literal["ingest", "transcode", "images", "notify"]
+QueueName = Queue
 #: ``?error_code=``: error codes are snake_case identifiers. Optional inside ``Annotated``: Litestar
 #: only applies the constraints of an ``Annotated`` that is not itself wrapped in a union.
 ErrorCode = Annotated[

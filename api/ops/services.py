@@ -22,8 +22,9 @@ from api.ops.schemas import (
 )
 from core.errors import NotFound, ServiceUnavailable
 from core.ids import utcnow
+from core.redis_keys import cancel_key
+from jobs.operator import CANCEL_SIGNAL_TTL_SECONDS, cancel_job, retry_job
 from storage.heartbeats import live_workers
-from storage.job_admin import CANCEL_SIGNAL_TTL_SECONDS, cancel_job, cancel_key, retry_job
 from storage.models.users import User
 from storage.queue_stats import queue_stats
 from storage.repositories.ops import JobFilter, OpsRepository

@@ -23,8 +23,8 @@ from api.recordings.schemas import RecordingFields
 from api.uploads import drain, receive_upload
 from core.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from core.ids import new_id
-from pipelines.plans import MEDIA_PLAN
-from storage.job_tracker import create_job
+from jobs.plans import MEDIA_PLAN
+from jobs.lifecycle import create_job
 from storage.models.recordings import Recording, RecordingStatus
 from storage.models.users import User
 from storage.objects.keys import recording_key

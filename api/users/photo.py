@@ -21,10 +21,10 @@ from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, 
 from api.uploads import receive_upload
 from core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from core.ids import new_id, utcnow
-from pipelines.images import HEAD_BYTES, MAX_PHOTO_BYTES, PROFILE_PHOTO_ACTOR, PROFILE_PHOTO_QUEUE, inspect_image
+from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
+from pipelines.photo_render import HEAD_BYTES, MAX_PHOTO_BYTES, inspect_image
 from storage.models.users import User
 from storage.objects.keys import user_key, user_photo_upload_key
-from storage.repositories.outbox import OutboxRepository
 from storage.repositories.users import UserRepository
 
 log = logging.getLogger("cadenza.users")
@@ -109,11 +109,7 @@ class PhotoService:
             target.photo_status = PHOTO_PROCESSING
             target.photo_error_code = None
             target.photo_updated_at = now
-            OutboxRepository(session).add(
-                queue_name=PROFILE_PHOTO_QUEUE,
-                actor_name=PROFILE_PHOTO_ACTOR,
-                args=[str(user.id), upload_id, now.isoformat(), 0],
-            )
+            enqueue(session, PROFILE_PHOTO, PhotoArgs(user_id=user.id, upload_id=upload_id, token=now))
         log.info("profile photo accepted", extra={"user_id": str(user.id)})
         return target
 

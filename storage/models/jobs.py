@@ -73,17 +73,24 @@ class OutboxMessage(Base):
     """A broker message written in the same transaction as the state that calls for it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "available_at", postgresql_where="sent_at IS NULL"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "available_at", postgresql_where="sent_at IS NULL"),
+        Index("ix_outbox_untaken", "actor_name", postgresql_where="taken_at IS NULL"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     message_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
     queue_name: Mapped[str] = mapped_column(String(32))
     actor_name: Mapped[str] = mapped_column(String(64))
-    args: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    #: The task's arguments as a JSON object (``jobs.tasks``); a list in rows of older versions.
+    args: Mapped[dict[str, Any] | list[Any]] = mapped_column(JSONB, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     available_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now()
     )
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When a worker took the message (tasks other than pipeline steps), or when a newer row
+    #: replaced it: sent and not taken means it lives only in the broker (``jobs.recovery``).
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

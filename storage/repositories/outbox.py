@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, and_, cast, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.jobs import OutboxMessage
+from storage.models.jobs import JobStep, OutboxMessage, StepState
 
 
 class OutboxRepository:
@@ -18,7 +18,7 @@ class OutboxRepository:
         self.session = session
 
     def add(
-        self, *, queue_name: str, actor_name: str, args: list[Any], available_at: dt.datetime | None = None
+        self, *, queue_name: str, actor_name: str, args: dict[str, Any], available_at: dt.datetime | None = None
     ) -> OutboxMessage:
         row = OutboxMessage(
             message_id=uuid.uuid4(),
@@ -54,3 +54,43 @@ class OutboxRepository:
     async def pending_count(self) -> int:
         stmt = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
         return (await self.session.execute(stmt)).scalar_one()
+
+    async def mark_taken(self, actor_name: str, args: dict[str, Any], now: dt.datetime) -> int:
+        """A worker took the message asking for ``actor_name(args)``: its rows are no longer only in
+        the broker. Waits for a relay still publishing the row (it holds the row's lock)."""
+        stmt = (
+            update(OutboxMessage)
+            .where(OutboxMessage.actor_name == actor_name, OutboxMessage.args == args, OutboxMessage.taken_at.is_(None))
+            .values(taken_at=now)
+        )
+        return (await self.session.execute(stmt)).rowcount
+
+    async def sent_untaken(self, actor_names: Sequence[str]) -> Sequence[OutboxMessage]:
+        """Rows published but whose message no worker took yet, locked (``SKIP LOCKED``)."""
+        stmt = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.actor_name.in_(actor_names),
+                OutboxMessage.taken_at.is_(None),
+                OutboxMessage.sent_at.is_not(None),
+            )
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def published_unclaimed_steps(self) -> Sequence[JobStep]:
+        """Steps sent to the broker and not claimed, whose outbox row is no longer pending, locked."""
+        pending = exists().where(
+            and_(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.actor_name == JobStep.name,
+                OutboxMessage.args["job_id"].astext == cast(JobStep.job_id, String),
+            )
+        )
+        stmt = (
+            select(JobStep)
+            .where(JobStep.state == StepState.QUEUED, JobStep.enqueued_at.is_not(None), ~pending)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.execute(stmt)).scalars().all()

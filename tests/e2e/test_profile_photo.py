@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from pipelines.images import MAX_PHOTO_BYTES
+from pipelines.photo_render import MAX_PHOTO_BYTES
 from tests.e2e.api import Account, Api
 from tests.photos import colour_at, has_metadata, phone_jpeg, png_bomb, png_bytes
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import new_id, utcnow
 from core.worker_settings import WorkerSettings
-from pipelines.plans import MEDIA_PLAN
-from storage.job_tracker import claim_step, create_job
+from jobs.plans import MEDIA_PLAN
+from jobs.lifecycle import claim_step, create_job
 from storage.models import Recording, User
 from storage.models.jobs import JobStep, OutboxMessage
 from workers.reaper import Reaped
@@ -62,7 +62,7 @@ async def pending(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID,
             select(func.count())
             .select_from(OutboxMessage)
             .where(
-                OutboxMessage.actor_name == step, OutboxMessage.args == [str(job_id)], OutboxMessage.sent_at.is_(None)
+                OutboxMessage.actor_name == step, OutboxMessage.args == {"job_id": str(job_id)}, OutboxMessage.sent_at.is_(None)
             )
         )
         return (await session.execute(stmt)).scalar_one()

@@ -6,7 +6,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.integration.jobs_support import claim, new_job, pending, publish_all
-from workers.broker_watch import MARKER_KEY, BrokerWatch
+from core.redis_keys import BROKER_MARKER_KEY as MARKER_KEY
+from workers.broker_watch import BrokerWatch
 
 
 async def test_published_unclaimed_steps_are_published_again_when_the_marker_is_gone(

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from core.worker_settings import WorkerSettings
 from storage.heartbeats import WorkerHeartbeat, heartbeat_key, live_workers, read_heartbeats
 from tests.databases import private_redis_db
-from workers.heartbeat import HeartbeatThread
+from workers.heartbeat_writer import HeartbeatThread
 from workers.inflight import InFlight
 
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from core.mail import Recipient, parse_smtp_url, verification_message
+from core.mail_message import Recipient, parse_smtp_url, verification_message
 from tests.e2e.stack import free_port
-from workers.mailer import MailRejected, send_smtp, write_eml
+from workers.mail_transport import MailRejected, send_smtp, write_eml
 
 
 class _Handler:

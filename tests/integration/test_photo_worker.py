@@ -11,12 +11,12 @@ from sqlalchemy import select
 from core.errors import StorageUnavailable
 from core.ids import new_id, utcnow
 from core.settings import Settings
-from pipelines.images import PROFILE_PHOTO_ACTOR
+from jobs.tasks import PROFILE_PHOTO, PhotoArgs
 from storage.models import User
 from storage.models.jobs import OutboxMessage
 from storage.objects.keys import user_key, user_photo_upload_key
 from tests.photos import BLUE, RED, colour_at, png_bytes
-from workers import photos, runtime
+from workers import photo_task, runtime
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ async def _user(ctx: runtime.WorkerContext) -> User:
     return user
 
 
-async def _upload(ctx: runtime.WorkerContext, user: User, content: bytes) -> list[object]:
+async def _upload(ctx: runtime.WorkerContext, user: User, content: bytes) -> PhotoArgs:
     """What ``PUT /users/me/photo`` does: store the file, mark the photo processing; the message args."""
     upload_id, now = str(uuid.uuid4()), utcnow()
 
@@ -46,7 +46,7 @@ async def _upload(ctx: runtime.WorkerContext, user: User, content: bytes) -> lis
         row = await session.get(User, user.id)
         assert row is not None
         row.photo_status, row.photo_error_code, row.photo_updated_at = "processing", None, now
-    return [str(user.id), upload_id, now.isoformat(), 0]
+    return PhotoArgs(user.id, upload_id, now)
 
 
 async def _state(ctx: runtime.WorkerContext, user: User) -> tuple[str | None, str | None]:
@@ -63,12 +63,12 @@ async def _profile(ctx: runtime.WorkerContext, user: User) -> bytes:
 async def test_a_redelivered_message_changes_nothing(ctx: runtime.WorkerContext) -> None:
     user = await _user(ctx)
     args = await _upload(ctx, user, png_bytes(50, 50, RED))
-    await photos.profile_photo(*args)
+    await photo_task.profile_photo(args)
     assert await _state(ctx, user) == ("ready", None)
     rendered = await _profile(ctx, user)
-    assert await ctx.store.stat(user_photo_upload_key(user.id, args[1])) is None
+    assert await ctx.store.stat(user_photo_upload_key(user.id, args.upload_id)) is None
 
-    await photos.profile_photo(*args)
+    await photo_task.profile_photo(args)
 
     assert await _state(ctx, user) == ("ready", None)
     assert await _profile(ctx, user) == rendered
@@ -79,12 +79,12 @@ async def test_an_older_upload_never_replaces_a_newer_one(ctx: runtime.WorkerCon
     older = await _upload(ctx, user, png_bytes(50, 50, RED))
     newer = await _upload(ctx, user, png_bytes(50, 50, BLUE))
 
-    await photos.profile_photo(*older)  # superseded: writes nothing, removes its file
+    await photo_task.profile_photo(older)  # superseded: writes nothing, removes its file
     assert await _state(ctx, user) == ("processing", None)
     assert await ctx.store.stat(user_key(user.id, "profile.jpg")) is None
-    assert await ctx.store.stat(user_photo_upload_key(user.id, older[1])) is None
+    assert await ctx.store.stat(user_photo_upload_key(user.id, older.upload_id)) is None
 
-    await photos.profile_photo(*newer)
+    await photo_task.profile_photo(newer)
     assert await _state(ctx, user) == ("ready", None)
     assert colour_at(await _profile(ctx, user), 200, 200) == "blue"
 
@@ -99,12 +99,14 @@ async def test_a_storage_fault_is_retried_through_the_outbox_then_fails(
         raise StorageUnavailable("the store is down")
 
     monkeypatch.setattr(ctx.store, "get_to_file", unavailable)
-    await photos.profile_photo(*args)
+    await photo_task.profile_photo(args)
     async with ctx.sessions() as session:
-        stmt = select(OutboxMessage).where(OutboxMessage.actor_name == PROFILE_PHOTO_ACTOR)
-        retries = [m for m in (await session.execute(stmt)).scalars() if m.args[:3] == args[:3]]
-    assert [m.args[3] for m in retries] == [1] and retries[0].available_at > utcnow()
+        stmt = select(OutboxMessage).where(OutboxMessage.actor_name == PROFILE_PHOTO.name)
+        rows = [m for m in (await session.execute(stmt)).scalars() if m.args["upload_id"] == args.upload_id]
+    # The row names its arguments: the same upload, the next attempt, due after a backoff
+    assert [PROFILE_PHOTO.decode(m.args) for m in rows] == [PhotoArgs(user.id, args.upload_id, args.token, attempt=1)]
+    assert rows[0].available_at > utcnow()
     assert await _state(ctx, user) == ("processing", None)
 
-    await photos.profile_photo(*args[:3], photos.MAX_ATTEMPTS - 1)
+    await photo_task.profile_photo(PhotoArgs(user.id, args.upload_id, args.token, PROFILE_PHOTO.max_attempts - 1))
     assert await _state(ctx, user) == ("failed", "processing_failed")

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ids import utcnow
-from pipelines.plans import MEDIA_PLAN
+from jobs.plans import MEDIA_PLAN
 from storage.heartbeats import RunningStep, WorkerHeartbeat, heartbeat_key
 from storage.models import Job, Recording
 from tests.integration.jobs_support import REAPER_SETTINGS as SETTINGS

@@ -11,7 +11,7 @@ import asyncio
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.job_tracker import claim_step, complete_step, fail_step, hand_back_step
+from jobs.lifecycle import claim_step, complete_step, fail_step, hand_back_step
 from tests.integration.jobs_support import REAPER_SETTINGS as SETTINGS
 from tests.integration.jobs_support import Clock
 from tests.integration.jobs_support import age as _age

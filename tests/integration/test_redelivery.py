@@ -10,13 +10,13 @@ from sqlalchemy import func, select, update
 
 from core.ids import new_id, utcnow
 from core.settings import Settings
-from pipelines.plans import MEDIA_PLAN
-from storage.job_tracker import create_job
+from jobs.plans import MEDIA_PLAN
+from jobs.lifecycle import create_job
 from storage.models import JobStep, Notification, Recording, Rendition, User
 from storage.objects.keys import recording_key, recording_prefix
 from tests import media
 from workers import runtime
-from workers.actors import HANDLERS
+from workers.actors import STEP_HANDLERS as HANDLERS
 from workers.steps import run_step
 
 

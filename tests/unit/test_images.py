@@ -1,4 +1,4 @@
-"""Profile photo rendering: crop, orientation, metadata, and what is refused (pipelines.images)."""
+"""Profile photo rendering: crop, orientation, metadata, and what is refused (pipelines.photo_render)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from core.errors import InvalidMedia
-from pipelines.images import (
+from pipelines.photo_render import (
     PROFILE_SIZE,
     PROFILE_THUMB_SIZE,
     ImageHeader,

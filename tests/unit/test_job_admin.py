@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from storage.job_admin import cancel_key, steps_to_retry
+from core.redis_keys import cancel_key
+from jobs.operator import steps_to_retry
+from jobs.plans import MEDIA_PLAN
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 REQUIRES = {
@@ -83,7 +85,7 @@ def failed_job(**states: str) -> list[S]:
 def test_a_retry_resets_what_failed_what_that_prevented_and_the_fan_out(
     states: dict[str, str], reset: list[str]
 ) -> None:
-    assert [s.name for s in steps_to_retry(failed_job(**states))] == reset
+    assert [s.name for s in steps_to_retry(failed_job(**states), MEDIA_PLAN)] == reset
 
 
 def test_the_cancel_signal_is_keyed_by_job() -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from storage.state import can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
+from jobs.plans import MEDIA_PLAN
+from jobs.state import can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -88,7 +89,7 @@ def plan(**states: str) -> list[S]:
 def test_job_state_and_recording_status(states: dict[str, str], job: str, recording: str) -> None:
     steps = plan(**states)
     assert derive_job_state(steps) == job
-    assert recording_status_for(steps) == recording
+    assert recording_status_for(steps, MEDIA_PLAN) == recording
 
 
 def test_ready_steps_wait_for_all_requirements() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from core.account_tokens import RESET_PASSWORD, VERIFY_EMAIL, derive_token, token_hash
 from core.limits import RateLimit, parse_rate_limit
-from core.mail import (
+from core.mail_message import (
     Recipient,
     SmtpTarget,
     check_sender,
@@ -18,7 +18,8 @@ from core.mail import (
     verification_message,
 )
 from core.settings import Settings, SettingsError
-from workers.mail import BACKOFF_MAX_SECONDS, MAX_ATTEMPTS, backoff_seconds
+from jobs.tasks import SEND_MAIL
+from workers.mail_task import backoff_seconds
 
 SECRET = "a-private-secret-key-0123456789"  # noqa: S105 - test value
 
@@ -109,7 +110,7 @@ def test_rate_limit_settings() -> None:
 
 
 def test_mail_retry_schedule() -> None:
-    delays = [backoff_seconds(n) for n in range(MAX_ATTEMPTS - 1)]
+    delays = [backoff_seconds(n) for n in range(SEND_MAIL.max_attempts - 1)]
     assert delays[:3] == [2.0, 4.0, 8.0]
-    assert max(delays) == BACKOFF_MAX_SECONDS
+    assert max(delays) == SEND_MAIL.backoff.max_seconds
     assert sum(delays) > 30 * 60  # an SMTP outage of half an hour loses no mail

@@ -15,7 +15,7 @@ from core.settings import Settings, SettingsError
 from core.worker_settings import WorkerSettings
 from pipelines.runner import live_children, run_process
 from storage.heartbeats import RunningStep, WorkerHeartbeat
-from workers.heartbeat import HeartbeatThread
+from workers.heartbeat_writer import HeartbeatThread
 from workers.inflight import HandedBack, InFlight
 from workers.middleware import GracefulShutdown
 

@@ -16,7 +16,7 @@ import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
-from core.mail import SmtpTarget, parse_smtp_url
+from core.mail_message import SmtpTarget, parse_smtp_url
 from core.settings import Settings
 
 SMTP_TIMEOUT_SECONDS = 30.0

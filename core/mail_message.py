@@ -1,8 +1,8 @@
 """E-mail: the messages Cadenza sends (text and HTML bodies) and the ``SMTP_URL`` format.
 
-Building a message is pure; sending is the ``notify`` worker's job (``workers/mail.py``). The API
-asks for a mail by writing an outbox row for :data:`MAIL_ACTOR` in the same transaction as the
-state the mail is about.
+Building a message is pure; sending is the ``notify`` worker's job (``workers/mail_task.py``,
+through ``workers/mail_transport.py``). The API asks for a mail by writing an outbox row for the
+``send_mail`` task (``jobs.tasks.SEND_MAIL``) in the same transaction as the state the mail is about.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import parse_qs, quote, unquote, urlsplit
-
-MAIL_QUEUE = "notify"
-MAIL_ACTOR = "send_mail"
 
 
 @dataclass(frozen=True, slots=True)

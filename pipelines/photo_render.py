@@ -18,10 +18,6 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from core.errors import InvalidMedia
 
-#: The worker queue and actor that render profile photos (the API writes the outbox row).
-PROFILE_PHOTO_QUEUE: Final = "images"
-PROFILE_PHOTO_ACTOR: Final = "profile_photo"
-
 PROFILE_SIZE: Final = 400
 PROFILE_THUMB_SIZE: Final = 64
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024

@@ -1,10 +1,15 @@
-"""The job state machine: the job's state and the recording's status derive from steps, here only."""
+"""The job state machine: the job's state and the recording's status derive from steps, here only.
+
+Pure functions of the steps (rows or anything shaped like them) and of their plan; the
+transitions that apply them to the database are in ``jobs.lifecycle`` and ``jobs.operator``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
 
+from jobs.plans import Plan
 from storage.models.jobs import JobState, StepState
 from storage.models.recordings import RecordingStatus
 
@@ -56,15 +61,13 @@ def derive_job_state(steps: Sequence[StepLike]) -> JobState:
     return JobState.QUEUED
 
 
-#: Steps that only fan out the outcome; the media is ready before they run.
-FAN_OUT_STEPS = frozenset({"notify"})
-
-
-def recording_status_for(steps: Sequence[StepLike]) -> RecordingStatus:
-    """Failed when any step failed; ready once every step that makes media is done."""
+def recording_status_for(steps: Sequence[StepLike], plan: Plan) -> RecordingStatus:
+    """Failed when any step failed; ready once every step that makes media is done (the plan's
+    fan-out steps only tell people, so they do not count)."""
     if any(s.state == StepState.FAILED for s in steps):
         return RecordingStatus.FAILED
-    if all(s.state in _DONE for s in steps if s.name not in FAN_OUT_STEPS):
+    fan_out = plan.fan_out_steps
+    if all(s.state in _DONE for s in steps if s.name not in fan_out):
         return RecordingStatus.READY
     return RecordingStatus.PROCESSING
 

@@ -1,8 +1,21 @@
 """Step transitions of a job, each in the caller's transaction, with the outbox rows they imply.
 
-Every change of a step goes through here, under a lock on the job row, so that parallel steps of
-one job (render and thumbnails) never race, the job state and the recording status are derived in
-one place (``storage.state``), and the next steps are enqueued in the same commit.
+Every change of a step by a worker goes through here, under a lock on the job row, so that
+parallel steps of one job (render and thumbnails) never race, the job state and the recording
+status are derived in one place (``jobs.state``), and the next steps are enqueued in the same
+commit. The life of a step, and what happens when its worker dies:
+
+- ``create_job``: every step ``queued``; those with no requirement get an outbox row.
+- ``claim_step``: ``queued → running`` by one message only (a redelivered or stale copy claims nothing).
+- ``complete_step``: ``→ succeeded``, results applied, the next steps sent; the first result in
+  wins, even from a worker whose claim was reaped meanwhile.
+- ``fail_step``: a transient fault requeues with the task's backoff while attempts remain; a
+  final failure skips what never started and still sends the plan's fan-out steps.
+- ``hand_back_step``: SIGTERM: back to ``queued`` at once, the attempt not spent.
+- ``reap_step``: the worker died (no heartbeat, ``workers.reaper``): ``fail_step`` with
+  ``worker_lost``, requeued at once while attempts remain.
+- Redis lost its messages: ``jobs.recovery`` sends every published, unclaimed step again.
+- An operator's retry or cancel of a whole job: ``jobs.operator``.
 """
 
 from __future__ import annotations
@@ -15,20 +28,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ids import utcnow
-from pipelines.plans import Plan
+from jobs.plans import Plan, plan_of
+from jobs.state import accepts_success, can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
+from jobs.tasks import TASKS, StepArgs, enqueue
 from storage.models.jobs import Job, JobState, JobStep, StepState
 from storage.models.recordings import Recording, RecordingStatus
 from storage.repositories.jobs import JobRepository
-from storage.repositories.outbox import OutboxRepository
 from storage.repositories.recordings import RecordingRepository
-from storage.state import (
-    FAN_OUT_STEPS,
-    accepts_success,
-    can_transition,
-    derive_job_state,
-    recording_status_for,
-    steps_ready_to_enqueue,
-)
 
 
 #: A step's results, written to the recording in the same transaction that completes the step.
@@ -114,7 +120,7 @@ async def complete_step(
     """Mark the step succeeded, apply its results to the recording, enqueue what is now ready.
 
     Results are accepted from any claim while the step is running or was queued again (see
-    ``storage.state.accepts_success``): the first result in wins, later ones change nothing
+    ``jobs.state.accepts_success``): the first result in wins, later ones change nothing
     (``applied`` is False), so a step reaped from a slow worker still finishes exactly once.
     """
     job, recording, before = await _locked(session, job_id)
@@ -162,22 +168,21 @@ async def fail_step(
     step.error_message = error_message[:2000]
     if retry_at is not None and step.attempts < step.max_attempts and step.state == StepState.RUNNING:
         step.state = StepState.QUEUED
-        _send(session, step, job.id, now, available_at=retry_at)
+        send_step(session, step, job.id, now, available_at=retry_at)
         return _settle(job, recording, before, now)
     step.state = StepState.FAILED
     step.finished_at = now
+    fan_out = plan_of(job.plan).fan_out_steps
     # Nothing else will produce media now: skip what has not started, then tell the owner.
     for other in job.steps:
-        if other.state == StepState.QUEUED and other.enqueued_at is None and other.name not in FAN_OUT_STEPS:
+        if other.state == StepState.QUEUED and other.enqueued_at is None and other.name not in fan_out:
             other.state = StepState.SKIPPED
             other.finished_at = now
     job.error_code = error_code
     if recording is not None:
         recording.error_code = error_code
         recording.error_message = error_message[:2000]
-    for other in job.steps:
-        if other.name in FAN_OUT_STEPS and other.state == StepState.QUEUED and other.enqueued_at is None:
-            _send(session, other, job.id, now)
+    send_fan_out(session, job, now)
     return _settle(job, recording, before, now)
 
 
@@ -197,7 +202,7 @@ async def hand_back_step(
     step.state = StepState.QUEUED
     step.attempts = max(0, step.attempts - 1)
     step.progress = 0.0
-    _send(session, step, job.id, now)
+    send_step(session, step, job.id, now)
     return _settle(job, recording, recording.status if recording is not None else None, now)
 
 
@@ -244,7 +249,7 @@ def _settle(job: Job, recording: Recording | None, before: str | None, now: dt.d
         job.finished_at = now
     changed = False
     if recording is not None:
-        status = recording_status_for(job.steps)
+        status = recording_status_for(job.steps, plan_of(job.plan))
         if status != before:
             recording.status = status
             changed = True
@@ -255,10 +260,18 @@ def _settle(job: Job, recording: Recording | None, before: str | None, now: dt.d
 
 def _enqueue_ready(session: AsyncSession, job: Job, now: dt.datetime) -> None:
     for step in steps_ready_to_enqueue(job.steps):
-        _send(session, step, job.id, now)  # type: ignore[arg-type]
+        send_step(session, step, job.id, now)  # type: ignore[arg-type]
 
 
-def _send(
+def send_fan_out(session: AsyncSession, job: Job, now: dt.datetime) -> None:
+    """Send the plan's fan-out steps not sent yet: the job's outcome is known, people hear of it."""
+    fan_out = plan_of(job.plan).fan_out_steps
+    for step in job.steps:
+        if step.name in fan_out and step.state == StepState.QUEUED and step.enqueued_at is None:
+            send_step(session, step, job.id, now)
+
+
+def send_step(
     session: AsyncSession,
     step: JobStep,
     job_id: uuid.UUID,
@@ -266,10 +279,9 @@ def _send(
     *,
     available_at: dt.datetime | None = None,
 ) -> None:
+    """The one writer of a step's outbox row (its task's message, due at ``available_at``)."""
     step.enqueued_at = now
-    OutboxRepository(session).add(
-        queue_name=step.queue, actor_name=step.name, args=[str(job_id)], available_at=available_at
-    )
+    enqueue(session, TASKS.get(step.name), StepArgs(job_id=job_id), available_at=available_at)
 
 
 def _held_by(step: JobStep, worker: str, attempt: int | None) -> bool:

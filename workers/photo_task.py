@@ -1,52 +1,37 @@
 """Queue ``images``: render a profile photo uploaded through ``PUT /api/v1/users/me/photo``.
 
-The message names the user, the upload (its object key) and the upload's ``photo_updated_at``.
+The message (``jobs.tasks.PhotoArgs``) names the user, the upload (its object key) and the
+upload's ``photo_updated_at``.
 An upload is *current* while the user's photo is ``processing`` with that same timestamp; a newer
 upload or a removal changes it. Outputs are written only for the current upload and only under
 the user's row lock, so an older upload finishing late can never replace a newer photo, and a
 redelivered message finds nothing to do. The previous ``profile.jpg`` stays until the new one is
 written: a bad upload fails (``photo_status`` ``failed`` with its error code) without losing it.
+Heartbeats, hand-back on SIGTERM and the outbox bookkeeping are ``workers.task_runner``'s.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
-
-import dramatiq
 
 from core.errors import InvalidMedia, NotFound
 from core.ids import utcnow
-from pipelines.images import PROFILE_PHOTO_ACTOR, PROFILE_PHOTO_QUEUE, ProfileImages, render_profile_photo
+from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
+from pipelines.photo_render import ProfileImages, render_profile_photo
 from storage.models.users import User
 from storage.objects.keys import user_key, user_photo_upload_key
-from storage.repositories.outbox import OutboxRepository
 from storage.repositories.users import UserRepository
 from workers.events import publish
 from workers.runtime import WorkerContext, get_context
 
 log = logging.getLogger("cadenza.worker")
 
-MAX_ATTEMPTS = 5
-BACKOFF_BASE_SECONDS = 2.0
-BACKOFF_MAX_SECONDS = 60.0
-#: Dramatiq's own limit for the actor; the pixel limit keeps a render to well under a second.
-TIME_LIMIT_MS = 120_000
 
-
-@dataclass(frozen=True, slots=True)
-class PhotoUpload:
-    user_id: uuid.UUID
-    upload_id: str
-    token: dt.datetime
-    attempt: int
-
+class PhotoUpload(PhotoArgs, frozen=True):
     @property
     def key(self) -> str:
         return user_photo_upload_key(self.user_id, self.upload_id)
@@ -55,14 +40,14 @@ class PhotoUpload:
         return user is not None and user.photo_status == "processing" and user.photo_updated_at == self.token
 
 
-async def profile_photo(user_id: str, upload_id: str, token: str, attempt: int = 0) -> None:
-    """The actor: render the upload, or record why it cannot be, or retry a transient fault."""
+async def profile_photo(args: PhotoArgs) -> None:
+    """The handler: render the upload, or record why it cannot be, or retry a transient fault."""
     ctx = await get_context()
-    upload = PhotoUpload(uuid.UUID(user_id), upload_id, dt.datetime.fromisoformat(token), attempt)
+    upload = PhotoUpload(args.user_id, args.upload_id, args.token, args.attempt)
     async with ctx.sessions() as session:
         current = upload.is_current(await UserRepository(session).get(upload.user_id))
     if not current:
-        log.info("profile photo upload superseded or done", extra={"user_id": user_id})
+        log.info("profile photo upload superseded or done", extra={"user_id": str(upload.user_id)})
         await ctx.store.delete(upload.key)
         return
     try:
@@ -112,7 +97,7 @@ async def _settle(
 
 
 async def _retry_or_fail(ctx: WorkerContext, upload: PhotoUpload, exc: Exception) -> None:
-    retry = upload.attempt + 1 < MAX_ATTEMPTS
+    retry = upload.attempt + 1 < PROFILE_PHOTO.max_attempts
     log.warning(
         "profile photo failed",
         extra={"user_id": str(upload.user_id), "error": f"{type(exc).__name__}: {exc}", "will_retry": retry},
@@ -120,14 +105,9 @@ async def _retry_or_fail(ctx: WorkerContext, upload: PhotoUpload, exc: Exception
     if not retry:
         await _settle(ctx, upload, error_code="processing_failed")
         return
-    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2**upload.attempt)
+    again = PhotoArgs(upload.user_id, upload.upload_id, upload.token, upload.attempt + 1)
     async with ctx.sessions.begin() as session:
-        OutboxRepository(session).add(
-            queue_name=PROFILE_PHOTO_QUEUE,
-            actor_name=PROFILE_PHOTO_ACTOR,
-            args=[str(upload.user_id), upload.upload_id, upload.token.isoformat(), upload.attempt + 1],
-            available_at=utcnow() + dt.timedelta(seconds=delay),
-        )
+        enqueue(session, PROFILE_PHOTO, again, available_at=PROFILE_PHOTO.backoff.due(again.attempt, utcnow()))
 
 
 async def _put(ctx: WorkerContext, key: str, data: bytes) -> None:
@@ -135,16 +115,3 @@ async def _put(ctx: WorkerContext, key: str, data: bytes) -> None:
         yield data
 
     await ctx.store.put_stream(key, once(), content_type="image/jpeg")
-
-
-def declare_actor(broker: dramatiq.Broker) -> dramatiq.Actor:
-    """The ``profile_photo`` actor on the ``images`` queue (called by ``workers.actors``)."""
-    return dramatiq.actor(
-        profile_photo,
-        actor_name=PROFILE_PHOTO_ACTOR,
-        queue_name=PROFILE_PHOTO_QUEUE,
-        # Faults are retried through the outbox; Dramatiq retries only when even that failed.
-        max_retries=3,
-        time_limit=TIME_LIMIT_MS,
-        broker=broker,
-    )

@@ -1,19 +1,19 @@
 """Operators' transitions of a whole job: retry a failed (or cancelled) job, cancel a live one.
 
-Workers change one step at a time through ``storage.job_tracker``; these change a job as a whole,
+Workers change one step at a time through ``jobs.lifecycle``; these change a job as a whole,
 under the same lock on the job row, so they serialise with every worker's transition. The job
-state and the recording status are derived by ``storage.state`` as everywhere else.
+state and the recording status are derived by ``jobs.state`` as everywhere else.
 
 There is no ``cancelled`` job state: a cancelled job is ``failed`` with the error code
 ``cancelled`` (on the job, on the recording, and on the steps that were waiting or running), so
 every reader of job states (the reaper, ``derive_job_state``, clients) keeps working unchanged.
-Workers learn of a cancellation from the Redis key ``cancel_key(job_id)`` (``workers.cancel``);
-a result that arrives anyway is refused by ``job_tracker``, the step having left ``running``.
+Workers learn of a cancellation from the Redis key ``core.redis_keys.cancel_key(job_id)``
+(``workers.cancel``); a result that arrives anyway is refused by ``jobs.lifecycle``, the step
+having left ``running``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import TypeVar
@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, NotFound
 from core.ids import utcnow
+from jobs.lifecycle import send_fan_out, send_step
+from jobs.plans import Plan, plan_of
+from jobs.state import StepLike, derive_job_state, recording_status_for, steps_ready_to_enqueue
 from storage.models.jobs import Job, JobState, JobStep, StepState
 from storage.models.recordings import Recording
 from storage.repositories.jobs import JobRepository
-from storage.repositories.outbox import OutboxRepository
 from storage.repositories.recordings import RecordingRepository
-from storage.state import FAN_OUT_STEPS, StepLike, derive_job_state, recording_status_for, steps_ready_to_enqueue
 
 CANCELLED = "cancelled"
 CANCELLED_MESSAGE = "cancelled by an administrator"
@@ -36,11 +37,6 @@ CANCEL_SIGNAL_TTL_SECONDS = 3600
 
 _DONE = frozenset({StepState.SUCCEEDED, StepState.SKIPPED})
 S = TypeVar("S", bound=StepLike)
-
-
-def cancel_key(job_id: uuid.UUID | str) -> str:
-    """The Redis key that tells a worker running one of the job's steps to stop."""
-    return f"cadenza:cancel:{job_id}"
 
 
 async def retry_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
@@ -59,7 +55,8 @@ async def retry_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
         raise Conflict(
             f"only a failed or cancelled job can be retried; this one is {state}", error_code="job_not_retryable"
         )
-    for step in steps_to_retry(job.steps):
+    plan = plan_of(job.plan)
+    for step in steps_to_retry(job.steps, plan):
         _reset(step)
     now = utcnow()
     job.error_code = None
@@ -67,9 +64,9 @@ async def retry_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
     recording.error_code = None
     recording.error_message = None
     recording.ready_at = None
-    recording.status = recording_status_for(job.steps)
+    recording.status = recording_status_for(job.steps, plan)
     for step in steps_ready_to_enqueue(job.steps):
-        _send(session, step, job.id, now)  # type: ignore[arg-type]
+        send_step(session, step, job.id, now)  # type: ignore[arg-type]
     job.state = derive_job_state(job.steps)
     return job
 
@@ -86,7 +83,9 @@ async def cancel_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
         Conflict: ``job_not_cancellable`` when no media step is queued or running any more.
     """
     job, recording = await _locked(session, job_id)
-    live = [s for s in job.steps if s.name not in FAN_OUT_STEPS and s.state in (StepState.QUEUED, StepState.RUNNING)]
+    plan = plan_of(job.plan)
+    fan_out = plan.fan_out_steps
+    live = [s for s in job.steps if s.name not in fan_out and s.state in (StepState.QUEUED, StepState.RUNNING)]
     if not live or job.state in (JobState.SUCCEEDED, JobState.FAILED):
         raise Conflict(
             f"only a job whose media is still being made can be cancelled; this one is {job.state}",
@@ -109,11 +108,9 @@ async def cancel_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
         if recording.error_code is None:
             recording.error_code = CANCELLED
             recording.error_message = CANCELLED_MESSAGE
-        recording.status = recording_status_for(job.steps)
+        recording.status = recording_status_for(job.steps, plan)
         recording.ready_at = None
-    for step in job.steps:
-        if step.name in FAN_OUT_STEPS and step.state == StepState.QUEUED and step.enqueued_at is None:
-            _send(session, step, job.id, now)
+    send_fan_out(session, job, now)
     job.state = derive_job_state(job.steps)
     if job.state == JobState.FAILED:
         job.finished_at = now
@@ -127,7 +124,7 @@ async def _locked(session: AsyncSession, job_id: uuid.UUID) -> tuple[Job, Record
     return job, await RecordingRepository(session).get(job.recording_id, for_update=True)
 
 
-def steps_to_retry(steps: Sequence[S]) -> list[S]:
+def steps_to_retry(steps: Sequence[S], plan: Plan) -> list[S]:
     """The steps a retry puts back to ``queued``, given in plan order (requirements first).
 
     Failed steps; steps skipped because a requirement did not happen (not those the probe
@@ -137,20 +134,20 @@ def steps_to_retry(steps: Sequence[S]) -> list[S]:
     done: set[str] = set()
     reset = []
     for step in steps:
-        if _needs_reset(step, done):
+        if _needs_reset(step, done, plan.fan_out_steps):
             reset.append(step)
         elif step.state in _DONE:
             done.add(step.name)
     return reset
 
 
-def _needs_reset(step: StepLike, done: set[str]) -> bool:
+def _needs_reset(step: StepLike, done: set[str], fan_out: frozenset[str]) -> bool:
     if step.state == StepState.FAILED:
         return True
     if step.state == StepState.SKIPPED:
         # Skipped for want of a requirement (a failure upstream), not by plan.
         return not all(r in done for r in step.requires)
-    return step.name in FAN_OUT_STEPS and step.state == StepState.SUCCEEDED
+    return step.name in fan_out and step.state == StepState.SUCCEEDED
 
 
 def _reset(step: JobStep) -> None:
@@ -167,9 +164,4 @@ def _reset(step: JobStep) -> None:
     step.error_message = None
 
 
-def _send(session: AsyncSession, step: JobStep, job_id: uuid.UUID, now: dt.datetime) -> None:
-    step.enqueued_at = now
-    OutboxRepository(session).add(queue_name=step.queue, actor_name=step.name, args=[str(job_id)])
-
-
-__all__ = ["CANCELLED", "CANCEL_SIGNAL_TTL_SECONDS", "cancel_job", "cancel_key", "retry_job", "steps_to_retry"]
+__all__ = ["CANCELLED", "CANCEL_SIGNAL_TTL_SECONDS", "cancel_job", "retry_job", "steps_to_retry"]

@@ -1,10 +1,12 @@
 """Queue ``notify``: the ``send_mail`` actor.
 
-The API asks for a mail with an outbox row ``send_mail(kind, ref, attempt)`` written in the
-transaction that makes the mail necessary. The actor builds the message from the database at send
-time (a mail that is no longer wanted — token used, replaced or expired, address verified — is
-not sent), delivers it, and on a transient failure writes a new outbox row for ``attempt + 1``
-due after an exponential backoff. Dramatiq's own retries stay off, as for every actor.
+The API asks for a mail with an outbox row ``send_mail`` (``jobs.tasks.MailArgs``: kind, ref,
+attempt) written in the transaction that makes the mail necessary. The handler builds the message
+from the database at send time (a mail that is no longer wanted — token used, replaced or expired,
+address verified — is not sent), delivers it (``workers.mail_transport``), and on a transient
+failure writes a new outbox row for ``attempt + 1`` due after the task's backoff. Dramatiq's own
+retries stay off, as for every actor; heartbeats, hand-back on SIGTERM and the outbox bookkeeping
+are ``workers.task_runner``'s.
 """
 
 from __future__ import annotations
@@ -16,42 +18,37 @@ import uuid
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 
-import dramatiq
 from redis.exceptions import RedisError
 
 from core.account_tokens import RESET_PASSWORD, VERIFY_EMAIL, derive_token
 from core.ids import utcnow
-from core.mail import MAIL_ACTOR, MAIL_QUEUE, Recipient, link_with_token, reset_message, verification_message
-from storage.repositories.outbox import OutboxRepository
+from core.mail_message import Recipient, link_with_token, reset_message, verification_message
+from core.redis_keys import mail_sent_key
+from jobs.tasks import SEND_MAIL, MailArgs, enqueue
 from storage.repositories.users import AccountTokenRepository, UserRepository
-from workers.mailer import MailRejected, deliver
+from workers.mail_transport import MailRejected, deliver
 from workers.runtime import WorkerContext, get_context
 
 log = logging.getLogger("cadenza.mail")
 
-#: 2 s, 4 s, … capped at 10 min: twelve attempts span about 40 minutes of SMTP trouble.
-MAX_ATTEMPTS = 12
-BACKOFF_BASE_SECONDS = 2.0
-BACKOFF_MAX_SECONDS = 600.0
 #: How long a sent mail is remembered, so a redelivered message does not send it twice.
 SENT_MARKER_SECONDS = 3 * 24 * 3600
-#: Dramatiq's limit for one delivery (smtplib's own timeout is 30 s per operation).
-TIME_LIMIT_MS = 300_000
 _HOUR = dt.timedelta(hours=1)
 _MINUTE = dt.timedelta(minutes=1)
 
 Composer = Callable[[WorkerContext, str, str], Awaitable[EmailMessage | None]]
 
 
-async def send_mail(kind: str, ref: str, attempt: int = 0) -> None:
+async def send_mail(args: MailArgs) -> None:
     """Deliver mail ``kind`` about ``ref`` (e.g. an account token id). Never raises for delivery
     problems: they are retried through the outbox or, if permanent, logged."""
+    kind, ref, attempt = args.kind, args.ref, args.attempt
     ctx = await get_context()
     composer = COMPOSERS.get(kind)
     if composer is None:
         log.error("unknown mail kind; dropped", extra={"kind": kind})
         return
-    marker = f"cadenza:mail-sent:{kind}:{ref}"
+    marker = mail_sent_key(kind, ref)
     if await _was_sent(ctx, marker):
         log.info("mail already sent (redelivered message)", extra={"kind": kind, "ref": ref})
         return
@@ -98,28 +95,16 @@ async def _account_token_mail(ctx: WorkerContext, kind: str, ref: str) -> EmailM
 COMPOSERS: dict[str, Composer] = {VERIFY_EMAIL: _account_token_mail, RESET_PASSWORD: _account_token_mail}
 
 
-def declare_actor(broker: dramatiq.Broker) -> dramatiq.Actor:
-    """``send_mail`` on the ``notify`` queue; no Dramatiq retries (see the module docstring)."""
-    return dramatiq.actor(
-        send_mail,
-        actor_name=MAIL_ACTOR,
-        queue_name=MAIL_QUEUE,
-        max_retries=0,
-        time_limit=TIME_LIMIT_MS,
-        broker=broker,
-    )
-
-
 def backoff_seconds(attempt: int) -> float:
     """Delay before attempt ``attempt + 1``: 2 s, 4 s, 8 s … at most 10 minutes."""
-    return min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
+    return SEND_MAIL.backoff.delay(attempt + 1)
 
 
 async def _retry_later(ctx: WorkerContext, kind: str, ref: str, attempt: int, exc: Exception) -> None:
     error = {"kind": kind, "ref": ref, "attempt": attempt, "error": type(exc).__name__}
     if isinstance(exc, smtplib.SMTPResponseException):
         error["smtp_code"] = exc.smtp_code
-    if attempt + 1 >= MAX_ATTEMPTS:
+    if attempt + 1 >= SEND_MAIL.max_attempts:
         log.error("mail not delivered; giving up", extra=error)
         return
     delay = backoff_seconds(attempt)
@@ -127,12 +112,8 @@ async def _retry_later(ctx: WorkerContext, kind: str, ref: str, attempt: int, ex
     # If the database is down too, this raises and the message is lost (logged by Dramatiq);
     # the user can ask for the mail again (resend / forgot).
     async with ctx.sessions.begin() as session:
-        OutboxRepository(session).add(
-            queue_name=MAIL_QUEUE,
-            actor_name=MAIL_ACTOR,
-            args=[kind, ref, attempt + 1],
-            available_at=utcnow() + dt.timedelta(seconds=delay),
-        )
+        again = MailArgs(kind=kind, ref=ref, attempt=attempt + 1)
+        enqueue(session, SEND_MAIL, again, available_at=utcnow() + dt.timedelta(seconds=delay))
 
 
 async def _was_sent(ctx: WorkerContext, marker: str) -> bool:

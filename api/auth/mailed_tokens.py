@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.account_tokens import RESET_PASSWORD, VERIFY_EMAIL, derive_token, token_hash
 from core.errors import BadRequest
 from core.ids import new_id, utcnow
-from core.mail import MAIL_ACTOR, MAIL_QUEUE
+from jobs.tasks import SEND_MAIL, MailArgs, enqueue
 from storage.models.users import AccountToken, User
-from storage.repositories.outbox import OutboxRepository
 from storage.repositories.users import AccountTokenRepository
 
 LIFETIMES = {VERIFY_EMAIL: dt.timedelta(hours=24), RESET_PASSWORD: dt.timedelta(hours=1)}
@@ -40,7 +39,7 @@ async def issue_mailed_token(session: AsyncSession, secret_key: str, user: User,
             expires_at=now + LIFETIMES[purpose],
         )
     )
-    OutboxRepository(session).add(queue_name=MAIL_QUEUE, actor_name=MAIL_ACTOR, args=[purpose, str(token_id), 0])
+    enqueue(session, SEND_MAIL, MailArgs(kind=purpose, ref=str(token_id)))
 
 
 async def find_mailed_token(session: AsyncSession, token: str, purpose: str) -> AccountToken:
