@@ -17,7 +17,8 @@ from api.recordings.presenter import present
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate, ShareCreate, ShareOut, SharePage
 from api.recordings.services import RecordingService
 from api.recordings.sharing import ShareService
-from api.recordings.upload import UploadService
+from api.uploads import FormBody
+from api.recordings.intake import UploadService
 from storage.models.users import User
 
 Status = Literal["processing", "ready", "failed"]
@@ -48,7 +49,7 @@ class RecordingsController(Controller):
     )
     async def upload(self, request: Request, ctx: AppContext, current_user: User) -> Response[RecordingOut]:
         """Stream the file into storage and start processing. ``Idempotency-Key`` makes retries safe."""
-        result = await UploadService(ctx).upload(request, current_user)
+        result = await UploadService(ctx).upload(FormBody.of(request), current_user)
         body = await present(ctx, result.recording, result.job_id)
         headers = {"Location": body.links.self}
         if result.replayed:

@@ -8,6 +8,7 @@ from litestar import Controller, Request, delete, get, patch, put
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.context import AppContext
+from api.uploads import FormBody
 from api.users.photo import PhotoService
 from api.users.schemas import PublicUserOut, UserOut, UserUpdate
 from api.users.services import UserService, present_user
@@ -36,7 +37,7 @@ class UsersController(Controller):
     )
     async def upload_photo(self, request: Request, ctx: AppContext, current_user: User) -> UserOut:
         """Replace the profile photo; it is rendered in the background (``photo_status``)."""
-        user = await PhotoService(ctx).upload(request, current_user)
+        user = await PhotoService(ctx).upload(FormBody.of(request), current_user)
         return await present_user(ctx, user)
 
     @delete("/me/photo", status_code=HTTP_204_NO_CONTENT)

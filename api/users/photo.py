@@ -14,12 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-from litestar import Request
-
 from api.context import AppContext
-from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
-from api.uploads import receive_upload
-from core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
+from api.uploads import FormBody, FormLimits, StreamingForm
+from api.uploads.multipart import PartStart
+from core.errors import NotFound, ValidationFailed
 from core.ids import new_id, utcnow
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
 from pipelines.photo_render import HEAD_BYTES, MAX_PHOTO_BYTES, inspect_image
@@ -40,11 +38,11 @@ class PhotoService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    async def upload(self, request: Request, user: User) -> User:
+    async def upload(self, body: FormBody, user: User) -> User:
         """Store the uploaded photo and queue its rendering; returns the user, now ``processing``."""
-        return await receive_upload(
-            request, lambda body: self._upload(request, body, user), drain_limit=DRAIN_LIMIT_BYTES
-        )
+        limits = FormLimits(MAX_PHOTO_BYTES, FORM_OVERHEAD_BYTES, DRAIN_LIMIT_BYTES, what="photo")
+        form = StreamingForm(body, self.ctx.store, limits)
+        return await form.receive(lambda: self._upload(form, user))
 
     async def delete(self, user: User) -> User:
         """Remove the photo; an upload still being rendered is dropped by its worker."""
@@ -62,43 +60,10 @@ class PhotoService:
         log.info("profile photo removed", extra={"user_id": str(user.id)})
         return target
 
-    async def _upload(self, request: Request, body: AsyncIterator[bytes], user: User) -> User:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES:
-            raise _too_large()
-        boundary = boundary_of(request.headers.get("content-type"))
+    async def _upload(self, form: StreamingForm, user: User) -> User:
         upload_id = new_id()
-        key = user_photo_upload_key(user.id, upload_id)
-        stored = False
-        try:
-            events = iter_parts(body, boundary, max_body_bytes=MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES)
-            size = None
-            async for event in events:
-                if not isinstance(event, PartStart):
-                    continue
-                if event.name != "file" or size is not None:
-                    raise ValidationFailed(
-                        "send exactly one part, the image in the field 'file'", error_code="one_file_expected"
-                    )
-                chunks = _file_chunks(events)
-                head, complete = await _read_head(chunks)
-                if not head:
-                    raise ValidationFailed("the uploaded file is empty", error_code="empty_upload")
-                header = inspect_image(head, complete=complete)
-                stored = True
-                size = await self.ctx.store.put_stream(
-                    key,
-                    _prepend(head, chunks),
-                    content_type=_content_type(header.format if header else None),
-                    max_bytes=MAX_PHOTO_BYTES,
-                )
-            if size is None:
-                raise ValidationFailed("the form has no 'file' part", error_code="file_required")
+        async with form.stored(user_photo_upload_key(user.id, upload_id), _checked_image):
             return await self._queue(user, str(upload_id))
-        except BaseException:
-            if stored:
-                await self.ctx.store.delete(key)
-            raise
 
     async def _queue(self, user: User, upload_id: str) -> User:
         now = utcnow()
@@ -114,26 +79,19 @@ class PhotoService:
         return target
 
 
-def _too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"the photo is larger than the limit of {MAX_PHOTO_BYTES} bytes", error_code="upload_too_large"
-    )
-
-
 def _content_type(image_format: str | None) -> str:
     return {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}.get(
         image_format or "", "application/octet-stream"
     )
 
 
-async def _file_chunks(events: AsyncIterator[object]) -> AsyncIterator[bytes]:
-    """The bytes of the current part; a body that ends inside the part is an error."""
-    async for event in events:
-        if isinstance(event, PartData):
-            yield event.data
-        elif isinstance(event, PartEnd):
-            return
-    raise BadRequest("the upload ended before the file was complete", error_code="upload_incomplete")
+async def _checked_image(part: PartStart, chunks: AsyncIterator[bytes]) -> tuple[AsyncIterator[bytes], str]:
+    """Refuse what is not a supported image, from its first bytes, before anything is stored."""
+    head, complete = await _read_head(chunks)
+    if not head:
+        raise ValidationFailed("the uploaded file is empty", error_code="empty_upload")
+    header = inspect_image(head, complete=complete)
+    return _prepend(head, chunks), _content_type(header.format if header else None)
 
 
 async def _read_head(chunks: AsyncIterator[bytes]) -> tuple[bytes, bool]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
+from api.uploads.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
 from core.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 BOUNDARY = b"----CadenzaFormBoundary7MA4YWxkTrZu0gW"

@@ -1,18 +1,35 @@
-"""Helpers shared by the streaming upload endpoints (recordings, profile photos)."""
+"""A request body as it arrives, with the few headers an upload needs: what upload services get
+instead of Litestar's ``Request`` (the controller builds it with ``FormBody.of``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from litestar import Request
 from litestar.exceptions import InternalServerException
 
 from core.errors import BadRequest, CadenzaError
 
-T = TypeVar("T")
-#: A refusal for which the client is still sending: read the rest so it gets our answer.
-_DRAINED_STATUSES = frozenset({400, 413, 422})
+
+@dataclass(frozen=True, slots=True)
+class FormBody:
+    chunks: AsyncIterator[bytes]
+    content_type: str | None
+    #: ``Content-Length`` as the client declared it (None when absent or not a number).
+    declared_length: int | None
+    #: The raw ``Idempotency-Key`` header, validated by the service that honours it.
+    idempotency_key: str | None = None
+
+    @classmethod
+    def of(cls, request: Request) -> FormBody:
+        declared = request.headers.get("content-length")
+        return cls(
+            chunks=request_chunks(request),
+            content_type=request.headers.get("content-type"),
+            declared_length=int(declared) if declared and declared.isdigit() else None,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
 
 
 async def request_chunks(request: Request) -> AsyncIterator[bytes]:
@@ -36,16 +53,3 @@ async def drain(body: AsyncIterator[bytes], *, limit: int) -> None:
                 return
     except (CadenzaError, RuntimeError):
         return
-
-
-async def receive_upload(
-    request: Request, handle: Callable[[AsyncIterator[bytes]], Awaitable[T]], *, drain_limit: int
-) -> T:
-    """Run ``handle`` on the streamed body; when it refuses the upload, drain what is left of it."""
-    body = request_chunks(request)
-    try:
-        return await handle(body)
-    except CadenzaError as exc:
-        if exc.status_code in _DRAINED_STATUSES:
-            await drain(body, limit=drain_limit)
-        raise
