@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from api.jobs.schemas import StepOut, step_fields
 from core.queues import Queue
+from jobs.tasks import TASKS
 from storage.heartbeats import WorkerHeartbeat
 from storage.queue_stats import QueueStats
 from storage.repositories.ops import JobRow
@@ -71,6 +72,8 @@ class QueueOut(msgspec.Struct):
     failed_last_hour: int
     p50_seconds: float | None
     p95_seconds: float | None
+    #: The tasks this queue carries (``jobs.tasks``): pipeline steps and others.
+    tasks: list[str]
 
 
 class QueuePage(msgspec.Struct):
@@ -79,9 +82,13 @@ class QueuePage(msgspec.Struct):
 
 
 class RunningStepOut(msgspec.Struct):
+    """A task a worker runs: a pipeline step of job ``job_id``, or another task (``kind``
+    ``task``: ``step`` is the task's name, ``job_id`` what it works on, e.g. the user of a photo)."""
+
     job_id: str
     step: str
     since: dt.datetime
+    kind: Literal["step", "task"]
 
 
 class WorkerOut(msgspec.Struct):
@@ -130,6 +137,7 @@ def queue_out(stats: QueueStats) -> QueueOut:
         failed_last_hour=stats.failed_last_hour,
         p50_seconds=stats.p50_seconds,
         p95_seconds=stats.p95_seconds,
+        tasks=sorted(t.name for t in TASKS if t.queue == stats.queue),
     )
 
 
@@ -145,5 +153,12 @@ def worker_out(beat: WorkerHeartbeat, now: dt.datetime) -> WorkerOut:
         heartbeat_age_seconds=round(max(0.0, (now - beat_at).total_seconds()), 3),
         processed=beat.processed,
         stopping=beat.stopping,
-        current=[RunningStepOut(job_id=s.job_id, step=s.step, since=s.since) for s in beat.current],
+        current=[
+            RunningStepOut(job_id=s.job_id, step=s.step, since=s.since, kind=_kind(s.step)) for s in beat.current
+        ],
     )
+
+
+def _kind(task: str) -> Literal["step", "task"]:
+    # A worker of a newer version may run a task this API does not know yet: call it a task.
+    return "step" if task in TASKS.names() and TASKS.get(task).is_step else "task"

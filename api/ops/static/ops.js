@@ -91,7 +91,8 @@
       tr.dataset.worker = w.worker;
       const name = el("th", w.worker, "mono");
       name.scope = "row";
-      const running = w.current.length ? w.current.map((s) => `${s.step} of job ${shortId(s.job_id)}`).join(", ") : "idle";
+      const doing = (s) => `${s.step} ${s.kind === "step" ? "of job" : "for"} ${shortId(s.job_id)}`;
+      const running = w.current.length ? w.current.map(doing).join(", ") : "idle";
       tr.append(
         name,
         el("td", w.queues.join(", ")),
