@@ -13,21 +13,32 @@ from typing import Any
 import dramatiq
 
 from jobs.plans import PLANS, Plan
-from jobs.tasks import TASKS, Task, TaskRegistry
+from jobs.tasks import (
+    FINALIZE,
+    NOTIFY,
+    PROBE,
+    PROFILE_PHOTO,
+    RENDER,
+    SEND_MAIL,
+    TASKS,
+    THUMBNAILS,
+    Task,
+    TaskRegistry,
+)
 from workers import images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 
 STEP_HANDLERS: dict[str, StepHandler] = {
-    "probe": ingest.probe,
-    "render": transcode.render,
-    "thumbnails": images.thumbnails,
-    "finalize": ingest.finalize,
-    "notify": notify.notify,
+    PROBE.name: ingest.probe,
+    RENDER.name: transcode.render,
+    THUMBNAILS.name: images.thumbnails,
+    FINALIZE.name: ingest.finalize,
+    NOTIFY.name: notify.notify,
 }
 TASK_HANDLERS: dict[str, TaskHandler] = {
-    "profile_photo": photo_task.profile_photo,
-    "send_mail": mail_task.send_mail,
+    PROFILE_PHOTO.name: photo_task.profile_photo,
+    SEND_MAIL.name: mail_task.send_mail,
 }
 
 
