@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ids import utcnow
+from jobs.claims import Claim, JobGone, Outcome, RecordingChange
 from jobs.plans import Plan, plan_of
 from jobs.state import accepts_success, can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
 from jobs.tasks import TASKS, StepArgs, enqueue
@@ -35,30 +34,6 @@ from storage.models.jobs import Job, JobState, JobStep, StepState
 from storage.models.recordings import Recording, RecordingStatus
 from storage.repositories.jobs import JobRepository
 from storage.repositories.recordings import RecordingRepository
-
-
-#: A step's results, written to the recording in the same transaction that completes the step.
-RecordingChange = Callable[[AsyncSession, Recording], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A step this worker now owns."""
-
-    job: Job
-    step: JobStep
-    recording: Recording
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What changed, so the caller can publish live events after the commit."""
-
-    job: Job
-    recording: Recording | None
-    recording_status_changed: bool
-    #: False when the call changed nothing: a late or stale result (see ``complete_step``).
-    applied: bool = True
 
 
 async def create_job(session: AsyncSession, recording: Recording, plan: Plan) -> Job:
@@ -229,10 +204,6 @@ async def reap_step(
         worker=worker,
         attempt=attempt,
     )
-
-
-class JobGone(LookupError):
-    """The job (with its recording) was deleted while one of its steps ran."""
 
 
 async def _locked(session: AsyncSession, job_id: uuid.UUID) -> tuple[Job, Recording | None, str | None]:

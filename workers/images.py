@@ -8,7 +8,7 @@ from pipelines.ffmpeg_args import thumbnail_args, thumbnail_time
 from pipelines.ladder import poster_width, thumbnail_width
 from pipelines.probe import probe_file
 from pipelines.runner import run_process
-from jobs.lifecycle import Claim
+from jobs.claims import Claim
 from storage.models.recordings import Recording
 from storage.objects.keys import recording_key
 from workers.media_files import working_copy

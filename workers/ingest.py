@@ -8,7 +8,7 @@ from core.errors import TransientFailure
 from pipelines.media import validate_media
 from jobs.plans import plan_of
 from pipelines.probe import probe_file
-from jobs.lifecycle import Claim
+from jobs.claims import Claim
 from storage.models.recordings import Recording
 from workers.media_files import working_copy
 from workers.runtime import WorkerContext

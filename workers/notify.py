@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.errors import TransientFailure
-from jobs.lifecycle import Claim
+from jobs.claims import Claim
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.recordings import RecordingRepository
 from storage.repositories.shares import ShareRepository

@@ -20,16 +20,8 @@ from core.errors import CadenzaError
 from core.ids import utcnow
 from core.logging import job_id_var
 from core.transient import TRANSIENT_ERRORS
-from jobs.lifecycle import (
-    Claim,
-    JobGone,
-    Outcome,
-    RecordingChange,
-    claim_step,
-    complete_step,
-    fail_step,
-    hand_back_step,
-)
+from jobs.claims import Claim, JobGone, Outcome, RecordingChange
+from jobs.lifecycle import claim_step, complete_step, fail_step, hand_back_step
 from jobs.tasks import TASKS
 from storage.objects.keys import recording_prefix
 from storage.models.jobs import JobStep, StepState

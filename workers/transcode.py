@@ -13,7 +13,7 @@ from pipelines.media import MediaInfo
 from pipelines.probe import probe_file
 from pipelines.runner import run_process
 from pipelines.waveform import waveform_peaks, waveform_sample_rate
-from jobs.lifecycle import Claim
+from jobs.claims import Claim
 from storage.models.recordings import Recording
 from storage.objects.keys import recording_key
 from storage.repositories.recordings import RecordingRepository

@@ -4,7 +4,6 @@ denylist, and ``require_verified`` for actions that need a confirmed e-mail addr
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Protocol
 
 from litestar import Request
