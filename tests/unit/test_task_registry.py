@@ -8,6 +8,7 @@ import uuid
 import msgspec
 import pytest
 
+from api.ops.schemas import queue_out, worker_out
 from core.queues import QUEUES
 from jobs.plans import MEDIA_PLAN, PLANS, Plan, PlanStep
 from jobs.tasks import (
@@ -23,6 +24,8 @@ from jobs.tasks import (
     TaskRegistry,
     UnknownTask,
 )
+from storage.heartbeats import RunningStep, WorkerHeartbeat
+from storage.queue_stats import QueueStats
 from workers.actors import STEP_HANDLERS, TASK_HANDLERS, check_handlers
 
 
@@ -102,3 +105,12 @@ def test_fan_out_and_video_only_are_properties_of_the_plans_steps() -> None:
     assert MEDIA_PLAN.fan_out_steps == frozenset({"notify"})
     assert MEDIA_PLAN.video_only_steps == ("thumbnails",)
     assert MEDIA_PLAN.step("notify").max_attempts == 5 and MEDIA_PLAN.step("render").queue == "transcode"
+
+
+def test_the_ops_views_name_each_queues_tasks_and_what_a_worker_runs() -> None:
+    assert queue_out(QueueStats("images")).tasks == ["profile_photo", "thumbnails"]
+    assert queue_out(QueueStats("notify")).tasks == ["notify", "send_mail"]
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    running = (RunningStep("job-1", "render", now), RunningStep("user-1", "profile_photo", now))
+    beat = WorkerHeartbeat("h:1", "h", 1, ("images",), now, now, 0, False, running)
+    assert [(s.step, s.kind) for s in worker_out(beat, now).current] == [("render", "step"), ("profile_photo", "task")]
