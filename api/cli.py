@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 import msgspec
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from api.auth.passwords import hash_password
 from api.auth.schemas import Email, Password, Username
 from core.ids import new_id, utcnow
 from core.settings import Settings, load_settings
+from core.transient import TRANSIENT_ERRORS
 from storage.db import create_engine, create_session_factory
 from storage.models.users import Role, User
 from storage.repositories.users import UserRepository
@@ -121,7 +122,7 @@ async def create_admin(
             return f"{user.username} <{user.email}> {verb} (id {user.id})"
     except IntegrityError:
         raise CommandError("that e-mail address or username was registered meanwhile; run the command again") from None
-    except (OSError, TimeoutError, OperationalError, DBAPIError) as exc:
+    except TRANSIENT_ERRORS as exc:
         raise CommandError(f"cannot use the database: {type(exc).__name__}: {_first_line(exc)}") from None
     finally:
         await engine.dispose()

@@ -12,10 +12,10 @@ import logging
 from litestar import Controller, Response, get
 from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
-from redis.exceptions import RedisError
 
 from api.context import AppContext
 from core.queues import QUEUES
+from core.transient import TRANSIENT_ERRORS
 from storage.queue_stats import broker_depths, delayed_counts
 
 log = logging.getLogger("cadenza.metrics")
@@ -50,7 +50,7 @@ class MetricsController(Controller):
 async def _refresh_queue_gauges(ctx: AppContext) -> None:
     try:
         depths = await broker_depths(ctx.redis)
-    except (RedisError, OSError) as exc:
+    except TRANSIENT_ERRORS as exc:
         log.warning("queue depths unavailable", extra={"error": type(exc).__name__})
         BROKER_UP.set(0)
     else:

@@ -15,9 +15,9 @@ import threading
 
 import dramatiq
 import redis
-from redis.exceptions import RedisError
 
 from core.ids import utcnow
+from core.transient import TRANSIENT_ERRORS
 from core.worker_settings import WorkerSettings
 from storage.heartbeats import WorkerHeartbeat, heartbeat_key
 from workers.inflight import IN_FLIGHT, InFlight
@@ -66,7 +66,7 @@ class HeartbeatThread(threading.Thread):
         )
         try:
             self._redis.set(heartbeat_key(self.worker), value.to_json(), ex=self.settings.heartbeat_timeout_seconds)
-        except (RedisError, OSError) as exc:
+        except TRANSIENT_ERRORS as exc:
             if not self._failing:
                 log.warning("heartbeat not written; retrying every interval", extra={"error": type(exc).__name__})
             self._failing = True
@@ -82,7 +82,7 @@ class HeartbeatThread(threading.Thread):
         self.join(timeout=5)
         try:
             self._redis.delete(heartbeat_key(self.worker))
-        except (RedisError, OSError) as exc:
+        except TRANSIENT_ERRORS as exc:
             log.warning("heartbeat key not removed; it expires by itself", extra={"error": type(exc).__name__})
         finally:
             self._redis.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from redis.exceptions import RedisError
 
 from api.context import AppContext
 from api.ops.schemas import (
@@ -23,6 +22,7 @@ from api.ops.schemas import (
 from core.errors import NotFound, ServiceUnavailable
 from core.ids import utcnow
 from core.redis_keys import cancel_key
+from core.transient import TRANSIENT_ERRORS
 from jobs.operator import CANCEL_SIGNAL_TTL_SECONDS, cancel_job, retry_job
 from storage.heartbeats import live_workers
 from storage.models.users import User
@@ -62,7 +62,7 @@ class OpsService:
             # commit), or they would stop at once: without Redis, the retry is rolled back.
             try:
                 await self.ctx.redis.delete(cancel_key(job_id))
-            except (RedisError, OSError) as exc:
+            except TRANSIENT_ERRORS as exc:
                 raise _redis_down(exc) from None
         self._audit("retry_job", job_id)
         return await self.get_job(job_id)
@@ -73,7 +73,7 @@ class OpsService:
             await cancel_job(session, job_id)
         try:
             await self.ctx.redis.set(cancel_key(job_id), self.admin.id.hex, ex=CANCEL_SIGNAL_TTL_SECONDS)
-        except (RedisError, OSError) as exc:
+        except TRANSIENT_ERRORS as exc:
             # The job is cancelled all the same: a running step's result will be refused. Only
             # its ffmpeg goes on until it ends by itself.
             log.warning("cancel signal not sent to workers", extra={"job_id": str(job_id), "error": type(exc).__name__})
@@ -84,14 +84,14 @@ class OpsService:
         try:
             async with self.ctx.sessions() as session:
                 stats = await queue_stats(self.ctx.redis, session)
-        except (RedisError, OSError) as exc:
+        except TRANSIENT_ERRORS as exc:
             raise _redis_down(exc) from None
         return QueuePage(items=[queue_out(s) for s in stats], total=len(stats))
 
     async def workers(self) -> WorkerPage:
         try:
             beats = await live_workers(self.ctx.redis)
-        except (RedisError, OSError) as exc:
+        except TRANSIENT_ERRORS as exc:
             raise _redis_down(exc) from None
         now = utcnow()
         return WorkerPage(items=[worker_out(b, now) for b in beats], total=len(beats))
