@@ -10,14 +10,16 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.settings import DatabaseSettings, parse_storage_url
+from core.settings import DatabaseSettings, Settings, parse_storage_url
 from storage.db import create_engine, create_session_factory
 from storage.objects import ObjectStore, create_object_store
 from core.ids import new_id
 from tests.databases import private_database, private_redis_db
 from tests.integration.jobs_support import REAPER_SETTINGS, Clock
 from tests.integration.s3_server import s3_storage_url, unique_bucket
+from workers import runtime
 from workers.reaper import Reaper
+from workers.runtime import WorkerContext
 
 
 @pytest_asyncio.fixture(params=["local", "s3"])
@@ -80,3 +82,12 @@ def w() -> tuple[str, str]:
 @pytest.fixture
 def reaper(sessions: async_sessionmaker[AsyncSession], redis: Redis, clock: Clock) -> Reaper:
     return Reaper(sessions, redis, REAPER_SETTINGS, clock=clock)
+
+
+@pytest.fixture
+async def worker_ctx(settings: Settings) -> AsyncIterator[WorkerContext]:
+    """A worker process's resources (``workers.runtime``) on the session's database and Redis."""
+    runtime.configure(settings)
+    context = await runtime.get_context()
+    yield context
+    await runtime.close_context()

@@ -35,11 +35,8 @@ from workers.steps import run_step
 
 
 @pytest.fixture
-async def ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
-    runtime.configure(settings)
-    context = await runtime.get_context()
-    yield context
-    await runtime.close_context()
+def ctx(worker_ctx: runtime.WorkerContext) -> runtime.WorkerContext:
+    return worker_ctx
 
 
 @pytest.fixture
