@@ -1,1 +1,1 @@
-"""Persistence: models, sessions, repositories, the job state machine and the object store."""
+"""Persistence: models, sessions, repositories and the object store."""
