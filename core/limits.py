@@ -22,16 +22,39 @@ class RateLimit:
 
 @dataclass(frozen=True, slots=True)
 class RateLimitSettings:
-    """``None`` turns a limit off. Each limit is counted per client IP and, where the request
-    names an account, per account as well (two separate counters)."""
+    """``None`` turns a limit off. A limit names what it counts and per what (client address,
+    account). The defaults leave room for a school whose pupils share one router's address, and
+    no counter that a stranger can fill stops an account's owner (see ``api/auth/throttle.py``)."""
 
-    login: RateLimit | None = RateLimit(5, 60)
-    #: password forgot / reset / change
-    password: RateLimit | None = RateLimit(5, 900)
-    #: per client IP only
-    register: RateLimit | None = RateLimit(10, 3600)
+    #: failed logins per client address (a success does not count)
+    login: RateLimit | None = RateLimit(100, 900)
+    #: failed logins per account from one address; a success there clears them
+    login_account: RateLimit | None = RateLimit(10, 900)
+    #: failed logins per account from addresses the account has not signed in from lately
+    login_account_unknown: RateLimit | None = RateLimit(50, 3600)
+    #: password-reset mails per client address (429 above it)
+    password: RateLimit | None = RateLimit(30, 900)
+    #: password-reset mails per account: above it the answer is the same but no new mail is sent
+    #: (the last one stays valid), so strangers cannot block or replace the owner's reset
+    password_mail_account: RateLimit | None = RateLimit(3, 3600)
+    #: resets with a mailed token, per client address and per account (only the token's holder)
+    password_reset: RateLimit | None = RateLimit(30, 900)
+    #: password changes per account (only its signed-in owner reaches this)
+    password_change: RateLimit | None = RateLimit(10, 900)
+    #: registrations per client address
+    register: RateLimit | None = RateLimit(100, 3600)
     #: verification e-mail resends, per account
     verify_resend: RateLimit | None = RateLimit(3, 900)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamLimits:
+    """Concurrent ``/api/v1/events`` streams (``EVENT_STREAMS_PER_USER``, ``…_PER_ADDRESS``)."""
+
+    per_user: int = 5
+    per_address: int = 200
+    #: seconds between keep-alives; the caller's access is checked again at each one
+    keepalive_seconds: float = 15.0
 
 
 def parse_rate_limit(raw: str) -> RateLimit | None:
@@ -47,3 +70,12 @@ def parse_rate_limit(raw: str) -> RateLimit | None:
     if limit is None or limit.count <= 0 or limit.seconds <= 0:
         raise ValueError(f"must look like COUNT/SECONDS (e.g. 5/60) or off, not {raw!r}")
     return limit
+
+
+@dataclass(frozen=True, slots=True)
+class UploadQuotas:
+    """Per user: bytes stored (originals and renditions, ``UPLOAD_QUOTA_BYTES``) and uploads per
+    window (``RATE_LIMIT_UPLOADS``). ``None`` turns one off."""
+
+    storage_bytes: int | None = 10 * 1024**3
+    uploads: RateLimit | None = RateLimit(30, 3600)

@@ -63,6 +63,17 @@ export STORAGE_URL="${STORAGE_URL:-file://.var/objects}"
 # honcho kills what is still running 5 s after Ctrl-C: hand running steps back before that.
 export WORKER_SHUTDOWN_GRACE_SECONDS="${WORKER_SHUTDOWN_GRACE_SECONDS:-3}"
 mkdir -p .var/objects
+# SECRET_KEY has no default anywhere: a random one is made once and kept, so sessions and signed
+# media URLs survive a restart. An exported SECRET_KEY wins.
+if [[ -z ${SECRET_KEY:-} ]]; then
+    if [[ ! -s $VAR_DIR/secret_key ]]; then
+        (umask 077 && "$CZ_VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$VAR_DIR/secret_key.tmp")
+        mv "$VAR_DIR/secret_key.tmp" "$VAR_DIR/secret_key"
+        cz_say "run: generated a random SECRET_KEY in $VAR_DIR/secret_key"
+    fi
+    SECRET_KEY="$(<"$VAR_DIR/secret_key")"
+    export SECRET_KEY
+fi
 
 "$CZ_VENV/bin/alembic" upgrade head
 
