@@ -106,7 +106,7 @@ class MediaSettings:
     media_url_ttl_seconds: int = 3600
     #: frames per second and frames in all, as the source declares them (probe refuses more)
     max_frame_rate: int = 240
-    max_frames: int = 240 * 3 * 3600
+    max_frames: int = 240 * 3600
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -171,7 +171,7 @@ class Settings:
                 max_frame_pixels=_positive_int(env, "MAX_FRAME_PIXELS", 4096 * 2304),
                 media_url_ttl_seconds=_positive_int(env, "MEDIA_URL_TTL_SECONDS", 3600),
                 max_frame_rate=_positive_int(env, "MAX_FRAME_RATE", 240),
-                max_frames=_positive_int(env, "MAX_FRAMES", 240 * 3 * 3600),
+                max_frames=_positive_int(env, "MAX_FRAMES", 240 * 3600),
             ),
             public_base_url=public_base_url,
             log_level=log_level,

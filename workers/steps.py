@@ -180,7 +180,9 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
         if exc.retryable:
             retry_at = _backoff(claim.step.attempts)
     elif isinstance(exc, (OperationalError, DBAPIError, OSError, ConnectionError, TimeoutError)):
-        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
+        # Owners read this message: an OSError's text names the worker's temporary paths.
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {detail}", _backoff(claim.step.attempts)
     else:
         code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.attempts)
         log.exception("step crashed", extra={"step": claim.step.name})
