@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api.context import AppContext
 from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
+from api.recordings.quota import admit_upload, quota_exceeded
 from api.recordings.schemas import RecordingFields
 from api.uploads import drain, receive_upload
 from core.errors import BadRequest, PayloadTooLarge, ValidationFailed
@@ -70,6 +71,7 @@ class UploadService:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.limit + FORM_OVERHEAD_BYTES:
             raise PayloadTooLarge(f"the upload is larger than the limit of {self.limit} bytes")
+        room = await admit_upload(self.ctx, owner)
         boundary = boundary_of(request.headers.get("content-type"))
 
         recording_id = new_id()
@@ -91,12 +93,17 @@ class UploadService:
                     file_meta = event
                     stored = True
                     complete = _Completion()
-                    size = await self.ctx.store.put_stream(
-                        key,
-                        _file_chunks(events, complete),
-                        content_type=event.content_type or "application/octet-stream",
-                        max_bytes=self.limit,
-                    )
+                    try:
+                        size = await self.ctx.store.put_stream(
+                            key,
+                            _file_chunks(events, complete),
+                            content_type=event.content_type or "application/octet-stream",
+                            max_bytes=self.limit if room is None else min(self.limit, room),
+                        )
+                    except PayloadTooLarge:
+                        if room is not None and room < self.limit and self.ctx.settings.quotas.storage_bytes:
+                            raise quota_exceeded(self.ctx.settings.quotas.storage_bytes) from None
+                        raise
                     if not complete.done:
                         raise BadRequest(
                             "the upload ended before the file was complete", error_code="upload_incomplete"
