@@ -19,6 +19,8 @@ from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fi
 
 #: Random for each session, as a deployment's key would be: no test may lean on a known key.
 TEST_SECRET = secrets.token_urlsafe(32)
+#: ``/metrics`` on the API answers only this bearer token.
+METRICS_TOKEN = secrets.token_urlsafe(24)
 #: The suite logs in (and registers) from 127.0.0.1 hundreds of times; the real defaults are
 #: tested on a stack of their own (tests/e2e/test_auth_ratelimit.py), which drops these.
 LENIENT_RATE_LIMITS = {
@@ -72,6 +74,7 @@ def base_env(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPat
         "REDIS_URL": redis_url,
         "STORAGE_URL": f"file://{var_dir / 'objects'}",
         "SECRET_KEY": TEST_SECRET,
+        "METRICS_TOKEN": METRICS_TOKEN,
         "MAX_UPLOAD_BYTES": str(24 * 1024 * 1024),
         "MAX_MEDIA_SECONDS": "60",
         "LOG_LEVEL": "INFO",
