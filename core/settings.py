@@ -306,7 +306,10 @@ def _metrics_token(env: Mapping[str, str]) -> str | None:
 def _smtp_url(env: Mapping[str, str]) -> str | None:
     url = env.get("SMTP_URL") or None
     if url is not None:
-        _parsed("SMTP_URL", url, parse_smtp_url)
+        target = _parsed("SMTP_URL", url, parse_smtp_url)
+        if (target.username or target.password) and not (target.implicit_tls or target.starttls):
+            # smtplib would send the login in clear text to anyone on the path.
+            raise SettingsError("SMTP_URL has credentials but no TLS: use smtps:// or add ?starttls=true")
     return url
 
 

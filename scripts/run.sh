@@ -66,12 +66,7 @@ mkdir -p .var/objects
 # SECRET_KEY has no default anywhere: a random one is made once and kept, so sessions and signed
 # media URLs survive a restart. An exported SECRET_KEY wins.
 if [[ -z ${SECRET_KEY:-} ]]; then
-    if [[ ! -s $VAR_DIR/secret_key ]]; then
-        (umask 077 && "$CZ_VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$VAR_DIR/secret_key.tmp")
-        mv "$VAR_DIR/secret_key.tmp" "$VAR_DIR/secret_key"
-        cz_say "run: generated a random SECRET_KEY in $VAR_DIR/secret_key"
-    fi
-    SECRET_KEY="$(<"$VAR_DIR/secret_key")"
+    SECRET_KEY="$(cz_dev_secret_key "$VAR_DIR")"
     export SECRET_KEY
 fi
 
