@@ -35,9 +35,8 @@ async def admit_upload(ctx: AppContext, owner: User) -> int | None:
     try:
         await RateLimiter(ctx.redis).hit(quotas.uploads, counter("uploads", "account", str(owner.id)))
     except RateLimited as exc:
-        raise RateLimited(
-            "you have uploaded as many recordings as allowed for now", error_code="too_many_uploads", headers=exc.headers
-        ) from None
+        detail = "you have uploaded as many recordings as allowed for now"
+        raise RateLimited(detail, error_code="too_many_uploads", headers=exc.headers) from None
     except ServiceUnavailable:
         log.warning("upload counter unavailable; accepting the upload")
     if quotas.storage_bytes is None:

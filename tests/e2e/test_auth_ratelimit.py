@@ -1,7 +1,8 @@
-"""Rate limits on a stack of its own with TWO web processes sharing one Redis, with small limits so
-that a few requests reach them (the defaults are exercised in-process by
-``tests/integration/test_hardening_ratelimits.py``); no ``SMTP_URL``, so mail goes to ``.eml`` files. Client IPs are set with
-``X-Forwarded-For``, which uvicorn trusts from 127.0.0.1 (its default ``FORWARDED_ALLOW_IPS``)."""
+"""Rate limits on a stack of its own with TWO web processes sharing one Redis, with small limits
+so that a few requests reach them (the defaults are exercised in-process by
+``tests/integration/test_hardening_ratelimits.py``); no ``SMTP_URL``, so mail goes to ``.eml``
+files. Client IPs are set with ``X-Forwarded-For``, which uvicorn trusts from 127.0.0.1 (its
+default ``FORWARDED_ALLOW_IPS``)."""
 
 from __future__ import annotations
 

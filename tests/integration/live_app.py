@@ -5,7 +5,6 @@ default), so a test can speak from any client address."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -14,12 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import asyncpg
 import httpx
 import uvicorn
 
 from api.app import create_app
 from core.settings import Settings
+from tests.e2e.auth_support import sql
+
+__all__ = ["PASSWORD", "EventStream", "Session", "error_code", "from_address", "live_app", "log_in", "sign_up", "sql"]
 
 PASSWORD = "practice-every-day"
 
@@ -81,19 +82,6 @@ def log_in(http: httpx.Client, login: str, *, password: str = PASSWORD, ip: str 
     pair = r.json()
     me = http.get("/api/v1/users/me", headers={"Authorization": f"Bearer {pair['access_token']}"}).json()
     return Session(me["id"], me["username"], me["email"], pair["access_token"], pair["refresh_token"])
-
-
-def sql(database_url: str, query: str, *args: object) -> list[asyncpg.Record]:
-    """Run one statement on the test database, as an operator would (from a synchronous test)."""
-
-    async def run() -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
-        try:
-            return await conn.fetch(query, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
 
 
 def error_code(r: httpx.Response, status: int) -> str:

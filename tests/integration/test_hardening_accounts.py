@@ -43,7 +43,8 @@ def test_create_admin_refuses_an_existing_account_without_force(http: httpx.Clie
     # Given an account someone registered (and never verified)
     squatter = sign_up(http)
     # When the operator runs create-admin with its e-mail and username
-    code, _, err = cli("create-admin", "--email", squatter.email, "--username", squatter.username, "--password-stdin", stdin="operator-password\n")
+    args = ("create-admin", "--email", squatter.email, "--username", squatter.username, "--password-stdin")
+    code, _, err = cli(*args, stdin="operator-password\n")
     # Then it is refused, and the account stays as it was, its password too
     assert code == 1 and "--force" in err
     body = me(http, squatter).json()
@@ -65,7 +66,10 @@ def test_create_admin_with_force_ends_every_session_of_the_account(http: httpx.C
     assert me(http, admin).json()["role"] == "admin"
 
 
-def test_create_admin_with_force_and_no_password_still_ends_the_sessions(http: httpx.Client, cli) -> None:  # noqa: ANN001
+def test_create_admin_with_force_and_no_password_still_ends_the_sessions(
+    http: httpx.Client,
+    cli,  # noqa: ANN001
+) -> None:
     user = sign_up(http)
     code, out, _ = cli("create-admin", "--email", user.email, "--username", user.username, "--force")
     assert code == 0, out
@@ -76,7 +80,8 @@ def test_create_admin_with_force_and_no_password_still_ends_the_sessions(http: h
 def test_a_reactivation_does_not_revive_the_access_tokens_of_before(http: httpx.Client, cli) -> None:  # noqa: ANN001
     # Given an admin and a signed-in user
     name = sign_up(http).username  # a throwaway account only to get a fresh unique name
-    code, _, err = cli("create-admin", "--email", f"adm-{name}@example.test", "--username", f"adm-{name}", "--password-stdin", stdin="admin-password\n")
+    args = ("create-admin", "--email", f"adm-{name}@example.test", "--username", f"adm-{name}", "--password-stdin")
+    code, _, err = cli(*args, stdin="admin-password\n")
     assert code == 0, err
     admin = log_in(http, f"adm-{name}", password="admin-password")
     user = sign_up(http)

@@ -78,7 +78,9 @@ def test_guessers_elsewhere_cannot_lock_the_owner_out(http: httpx.Client) -> Non
     assert login(http, owner.username, PASSWORD, home).status_code == 200
 
 
-def test_strangers_forgot_calls_block_neither_the_owners_reset_nor_change(http: httpx.Client, app_settings: Settings, database_url: str) -> None:
+def test_strangers_forgot_calls_block_neither_the_owners_reset_nor_change(
+    http: httpx.Client, app_settings: Settings, database_url: str
+) -> None:
     ip = new_ip()
     owner = sign_up(http, ip=ip)
     # Given strangers asking for the owner's reset mail again and again, from anywhere

@@ -53,7 +53,8 @@ def test_smtp_credentials_without_tls_are_refused(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["smtp://mailer:pw@mail.example:587?starttls=true", "smtps://mailer:pw@mail.example", "smtp://127.0.0.1:2525"]
+    "url",
+    ["smtp://mailer:pw@mail.example:587?starttls=true", "smtps://mailer:pw@mail.example", "smtp://127.0.0.1:2525"],
 )
 def test_smtp_with_tls_or_without_credentials_is_accepted(url: str) -> None:
     assert Settings.from_env({**KEY, "SMTP_URL": url}).smtp_url == url
