@@ -6,7 +6,11 @@ The counting itself lives in ``api/ratelimit.py`` (Redis); this module only hold
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from core.env_values import optional_positive_int, positive_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +83,35 @@ class UploadQuotas:
 
     storage_bytes: int | None = 10 * 1024**3
     uploads: RateLimit | None = RateLimit(30, 3600)
+
+
+def limits_from_env(env: Mapping[str, str]) -> tuple[RateLimitSettings, StreamLimits, UploadQuotas]:
+    """Every ``RATE_LIMIT_*`` (named after ``RateLimitSettings``' fields), the event-stream caps and
+    the upload quotas; raises ValueError naming the first bad variable."""
+    defaults = RateLimitSettings()
+    rate_limits = RateLimitSettings(
+        **{
+            f.name: _rate_limit(env, f"RATE_LIMIT_{f.name.upper()}", getattr(defaults, f.name))
+            for f in dataclasses.fields(RateLimitSettings)
+        }
+    )
+    streams = StreamLimits(
+        per_user=positive_int(env, "EVENT_STREAMS_PER_USER", StreamLimits.per_user),
+        per_address=positive_int(env, "EVENT_STREAMS_PER_ADDRESS", StreamLimits.per_address),
+        keepalive_seconds=float(positive_int(env, "EVENTS_KEEPALIVE_SECONDS", 15)),
+    )
+    quotas = UploadQuotas(
+        storage_bytes=optional_positive_int(env, "UPLOAD_QUOTA_BYTES", 10 * 1024**3),
+        uploads=_rate_limit(env, "RATE_LIMIT_UPLOADS", UploadQuotas.uploads),
+    )
+    return rate_limits, streams, quotas
+
+
+def _rate_limit(env: Mapping[str, str], name: str, default: RateLimit | None) -> RateLimit | None:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return parse_rate_limit(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} {exc}") from None

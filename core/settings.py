@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from core.limits import RateLimit, RateLimitSettings, StreamLimits, UploadQuotas, parse_rate_limit
+from core.env_values import positive_int
+from core.limits import RateLimitSettings, StreamLimits, UploadQuotas, limits_from_env
 from core.mail import check_sender, parse_smtp_url
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
@@ -154,6 +155,10 @@ class Settings:
         public_base_url = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
         if not public_base_url.startswith(("http://", "https://")) or not urlsplit(public_base_url).netloc:
             raise SettingsError("PUBLIC_BASE_URL must be an http:// or https:// URL with a host")
+        try:
+            rate_limits, streams, quotas = limits_from_env(env)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         return cls(
             environment=environment,
             database=DatabaseSettings(url=_database_url(env)),
@@ -179,16 +184,9 @@ class Settings:
             var_dir=var_dir,
             workers=_worker_settings(env),
             mail_from=_parsed("MAIL_FROM", env.get("MAIL_FROM") or "Cadenza <no-reply@localhost>", check_sender),
-            rate_limits=_rate_limits(env),
-            streams=StreamLimits(
-                per_user=_positive_int(env, "EVENT_STREAMS_PER_USER", 5),
-                per_address=_positive_int(env, "EVENT_STREAMS_PER_ADDRESS", 200),
-                keepalive_seconds=float(_positive_int(env, "EVENTS_KEEPALIVE_SECONDS", 15)),
-            ),
-            quotas=UploadQuotas(
-                storage_bytes=_optional_positive_int(env, "UPLOAD_QUOTA_BYTES", 10 * 1024**3),
-                uploads=_rate_limit(env, "RATE_LIMIT_UPLOADS", RateLimit(30, 3600)),
-            ),
+            rate_limits=rate_limits,
+            streams=streams,
+            quotas=quotas,
             metrics_token=_metrics_token(env),
         )
 
@@ -279,23 +277,6 @@ def _secret_key(env: Mapping[str, str]) -> str:
     return secret
 
 
-def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
-    """Every ``RATE_LIMIT_*`` variable, each defaulting to ``RateLimitSettings``'s value."""
-    defaults = RateLimitSettings()
-    values = {
-        f.name: _rate_limit(env, f"RATE_LIMIT_{f.name.upper()}", getattr(defaults, f.name))
-        for f in dataclasses.fields(RateLimitSettings)
-    }
-    return RateLimitSettings(**values)
-
-
-def _optional_positive_int(env: Mapping[str, str], name: str, default: int) -> int | None:
-    """Like ``_positive_int``, and ``off`` turns the limit off (``None``)."""
-    if (env.get(name) or "").strip().lower() == "off":
-        return None
-    return _positive_int(env, name, default)
-
-
 def _metrics_token(env: Mapping[str, str]) -> str | None:
     token = env.get("METRICS_TOKEN") or None
     if token is not None and len(token) < 16:
@@ -313,11 +294,6 @@ def _smtp_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
-def _rate_limit(env: Mapping[str, str], name: str, default: RateLimit) -> RateLimit | None:
-    raw = env.get(name)
-    return default if raw is None or raw == "" else _parsed(name, raw, parse_rate_limit)
-
-
 def _parsed(name: str, raw: str, parse: Callable[[str], T]) -> T:
     """``parse(raw)``, its ValueError turned into a SettingsError naming the variable."""
     try:
@@ -327,16 +303,10 @@ def _parsed(name: str, raw: str, parse: Callable[[str], T]) -> T:
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be greater than zero, not {value}")
-    return value
+        return positive_int(env, name, default)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) -> str:
