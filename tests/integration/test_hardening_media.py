@@ -3,18 +3,28 @@ stream probe validated, not whatever comes first (issue 11 items 7 and 8). Real 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from core.errors import InvalidMedia
-from core.settings import MediaSettings
+from core.ids import new_id
+from core.settings import MediaSettings, Settings
 from pipelines.ffmpeg_args import thumbnail_args, thumbnail_time
 from pipelines.ladder import poster_width, thumbnail_width
 from pipelines.media import validate_media
 from pipelines.probe import probe_file
+from pipelines.plans import MEDIA_PLAN
 from pipelines.runner import run_process
+from storage.job_tracker import create_job
+from storage.models import JobStep, Recording, User
+from storage.objects.keys import recording_key
 from tests.media import ffmpeg, ffprobe
+from workers import runtime
+from workers.actors import HANDLERS
+from workers.steps import run_step
 
 DEFAULTS = MediaSettings()
 
@@ -77,3 +87,46 @@ async def test_too_many_frames_are_refused(tmp_path: Path) -> None:
         validate_media(info, max_seconds=60, max_frame_pixels=DEFAULTS.max_frame_pixels, max_frames=150)
     assert refused.value.error_code == "too_many_frames"
     validate_media(info, max_seconds=60, max_frame_pixels=DEFAULTS.max_frame_pixels, max_frames=200)
+
+
+# -- the reported case, through the steps as a worker runs them ------------------------------------
+
+
+@pytest.fixture
+async def worker_ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
+    runtime.configure(settings)
+    context = await runtime.get_context()
+    yield context
+    await runtime.close_context()
+
+
+async def test_a_cover_first_upload_gets_its_thumbnails_from_the_real_video(
+    worker_ctx: runtime.WorkerContext, tmp_path: Path
+) -> None:
+    # Given an upload whose first video track is a one-frame PNG, and its job
+    source = cover_first_mp4(tmp_path / "cover-first.mp4")
+    owner = User(id=new_id(), email=f"{new_id().hex}@example.test", username=new_id().hex[:20], password_hash="x")
+    recording = Recording(
+        id=new_id(), owner_id=owner.id, title="Cover first", status="processing", original_key="", size_bytes=1
+    )
+    recording.original_key = recording_key(owner.id, recording.id, "original")
+    await worker_ctx.store.put_file(recording.original_key, source, content_type="video/mp4")
+    async with worker_ctx.sessions.begin() as session:
+        session.add(owner)
+        await session.flush()
+        session.add(recording)
+        await session.flush()
+        job_id = str((await create_job(session, recording, MEDIA_PLAN)).id)
+
+    # When probe and thumbnails run
+    for step in ("probe", "thumbnails"):
+        await run_step(step, job_id, HANDLERS[step])
+
+    # Then the thumbnails step succeeded at once, and its images show the 16:9 clip
+    async with worker_ctx.sessions() as session:
+        steps = {s.name: s for s in (await session.execute(select(JobStep).filter_by(job_id=job_id))).scalars()}
+    assert (steps["thumbnails"].state, steps["thumbnails"].attempts) == ("succeeded", 1), steps["thumbnails"].error_message
+    image = tmp_path / "thumbnail.jpg"
+    await worker_ctx.store.get_to_file(recording_key(owner.id, recording.id, "thumbnail.jpg"), image)
+    [stream] = ffprobe(image)["streams"]
+    assert stream["width"] * 9 == stream["height"] * 16, stream
