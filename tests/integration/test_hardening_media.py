@@ -125,7 +125,8 @@ async def test_a_cover_first_upload_gets_its_thumbnails_from_the_real_video(
     # Then the thumbnails step succeeded at once, and its images show the 16:9 clip
     async with worker_ctx.sessions() as session:
         steps = {s.name: s for s in (await session.execute(select(JobStep).filter_by(job_id=job_id))).scalars()}
-    assert (steps["thumbnails"].state, steps["thumbnails"].attempts) == ("succeeded", 1), steps["thumbnails"].error_message
+    thumbnails = steps["thumbnails"]
+    assert (thumbnails.state, thumbnails.attempts) == ("succeeded", 1), thumbnails.error_message
     image = tmp_path / "thumbnail.jpg"
     await worker_ctx.store.get_to_file(recording_key(owner.id, recording.id, "thumbnail.jpg"), image)
     [stream] = ffprobe(image)["streams"]
