@@ -95,14 +95,15 @@ def limits_from_env(env: Mapping[str, str]) -> tuple[RateLimitSettings, StreamLi
             for f in dataclasses.fields(RateLimitSettings)
         }
     )
+    stream_defaults, quota_defaults = StreamLimits(), UploadQuotas()
     streams = StreamLimits(
-        per_user=positive_int(env, "EVENT_STREAMS_PER_USER", StreamLimits.per_user),
-        per_address=positive_int(env, "EVENT_STREAMS_PER_ADDRESS", StreamLimits.per_address),
-        keepalive_seconds=float(positive_int(env, "EVENTS_KEEPALIVE_SECONDS", 15)),
+        per_user=positive_int(env, "EVENT_STREAMS_PER_USER", stream_defaults.per_user),
+        per_address=positive_int(env, "EVENT_STREAMS_PER_ADDRESS", stream_defaults.per_address),
+        keepalive_seconds=float(positive_int(env, "EVENTS_KEEPALIVE_SECONDS", int(stream_defaults.keepalive_seconds))),
     )
     quotas = UploadQuotas(
-        storage_bytes=optional_positive_int(env, "UPLOAD_QUOTA_BYTES", 10 * 1024**3),
-        uploads=_rate_limit(env, "RATE_LIMIT_UPLOADS", UploadQuotas.uploads),
+        storage_bytes=optional_positive_int(env, "UPLOAD_QUOTA_BYTES", quota_defaults.storage_bytes or 10 * 1024**3),
+        uploads=_rate_limit(env, "RATE_LIMIT_UPLOADS", quota_defaults.uploads),
     )
     return rate_limits, streams, quotas
 

@@ -83,3 +83,16 @@ def test_quotas_stream_caps_frame_limits_and_metrics_token_come_from_the_environ
     for name, raw in [("METRICS_TOKEN", "short"), ("MAX_FRAME_RATE", "0"), ("RATE_LIMIT_PASSWORD_RESET", "x")]:
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({**KEY, name: raw})
+
+
+def test_the_new_limits_default_to_their_documented_values() -> None:
+    s = Settings.from_env(KEY)
+    assert (s.quotas.storage_bytes, s.quotas.uploads) == (10 * 1024**3, RateLimit(30, 3600))
+    assert (s.streams.per_user, s.streams.per_address, s.streams.keepalive_seconds) == (5, 200, 15.0)
+    assert (s.media.max_frame_rate, s.media.max_frames) == (240, 240 * 3600)
+    assert s.metrics_token is None
+    assert (s.rate_limits.login, s.rate_limits.login_account, s.rate_limits.password_mail_account) == (
+        RateLimit(100, 900),
+        RateLimit(10, 900),
+        RateLimit(3, 3600),
+    )
