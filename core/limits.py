@@ -83,6 +83,8 @@ class UploadQuotas:
 
     storage_bytes: int | None = 10 * 1024**3
     uploads: RateLimit | None = RateLimit(30, 3600)
+    #: profile photo uploads per user (``RATE_LIMIT_PHOTO_UPLOADS``): each one is an images job
+    photos: RateLimit | None = RateLimit(20, 3600)
 
 
 def limits_from_env(env: Mapping[str, str]) -> tuple[RateLimitSettings, StreamLimits, UploadQuotas]:
@@ -104,6 +106,7 @@ def limits_from_env(env: Mapping[str, str]) -> tuple[RateLimitSettings, StreamLi
     quotas = UploadQuotas(
         storage_bytes=optional_positive_int(env, "UPLOAD_QUOTA_BYTES", quota_defaults.storage_bytes or 10 * 1024**3),
         uploads=_rate_limit(env, "RATE_LIMIT_UPLOADS", quota_defaults.uploads),
+        photos=_rate_limit(env, "RATE_LIMIT_PHOTO_UPLOADS", quota_defaults.photos),
     )
     return rate_limits, streams, quotas
 

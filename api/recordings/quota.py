@@ -15,6 +15,7 @@ from api.context import AppContext
 from api.ratelimit import RateLimiter, counter
 from api.users.schemas import UsageOut
 from core.errors import PayloadTooLarge, RateLimited, ServiceUnavailable
+from core.limits import RateLimit
 from storage.models.users import User
 from storage.repositories.recordings import stored_bytes
 
@@ -32,13 +33,7 @@ async def admit_upload(ctx: AppContext, owner: User) -> int | None:
     """Count one upload against the owner's window and return the bytes it may take (``None``: no
     quota). Raises 429 ``too_many_uploads`` or 413 ``storage_quota_exceeded``."""
     quotas = ctx.settings.quotas
-    try:
-        await RateLimiter(ctx.redis).hit(quotas.uploads, counter("uploads", "account", str(owner.id)))
-    except RateLimited as exc:
-        detail = "you have uploaded as many recordings as allowed for now"
-        raise RateLimited(detail, error_code="too_many_uploads", headers=exc.headers) from None
-    except ServiceUnavailable:
-        log.warning("upload counter unavailable; accepting the upload")
+    await _count_upload(ctx, quotas.uploads, "uploads", owner, "recordings")
     if quotas.storage_bytes is None:
         return None
     async with ctx.sessions() as session:
@@ -46,6 +41,21 @@ async def admit_upload(ctx: AppContext, owner: User) -> int | None:
     if used >= quotas.storage_bytes:
         raise quota_exceeded(quotas.storage_bytes)
     return quotas.storage_bytes - used
+
+
+async def admit_photo_upload(ctx: AppContext, owner: User) -> None:
+    """Count one profile photo upload (each is an images job); 429 ``too_many_uploads`` past the limit."""
+    await _count_upload(ctx, ctx.settings.quotas.photos, "photo-uploads", owner, "profile photos")
+
+
+async def _count_upload(ctx: AppContext, limit: RateLimit | None, scope: str, owner: User, what: str) -> None:
+    try:
+        await RateLimiter(ctx.redis).hit(limit, counter(scope, "account", str(owner.id)))
+    except RateLimited as exc:
+        detail = f"you have uploaded as many {what} as allowed for now"
+        raise RateLimited(detail, error_code="too_many_uploads", headers=exc.headers) from None
+    except ServiceUnavailable:
+        log.warning("upload counter unavailable; accepting the upload", extra={"scope": scope})
 
 
 async def usage_of(ctx: AppContext, owner: User) -> UsageOut:

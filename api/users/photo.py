@@ -18,6 +18,7 @@ from litestar import Request
 
 from api.context import AppContext
 from api.recordings.multipart import PartData, PartEnd, PartStart, boundary_of, iter_parts
+from api.recordings.quota import admit_photo_upload
 from api.uploads import receive_upload
 from core.errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from core.ids import new_id, utcnow
@@ -66,6 +67,7 @@ class PhotoService:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES:
             raise _too_large()
+        await admit_photo_upload(self.ctx, user)
         boundary = boundary_of(request.headers.get("content-type"))
         upload_id = new_id()
         key = user_photo_upload_key(user.id, upload_id)

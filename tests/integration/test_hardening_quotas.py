@@ -12,6 +12,7 @@ import pytest
 from core.limits import RateLimit, UploadQuotas
 from core.settings import Settings
 from tests.integration.live_app import Session, error_code, live_app, sign_up
+from tests.photos import png_bytes
 
 QUOTA = 200_000
 
@@ -57,3 +58,13 @@ def test_the_storage_quota_caps_uploads_while_they_stream_and_before(http: httpx
     # What fits is taken; once full, the next upload is refused before its body is read
     assert upload(http, me, 50_000).status_code == 202
     assert error_code(upload(http, me, 10), 413) == "storage_quota_exceeded"
+
+
+def test_profile_photo_uploads_are_limited_per_user(settings: Settings) -> None:
+    limited = settings.replace(quotas=UploadQuotas(photos=RateLimit(2, 3600)))
+    with live_app(limited) as url, httpx.Client(base_url=url, timeout=30) as http:
+        me = sign_up(http)
+        files = {"file": ("me.png", png_bytes(64, 64), "image/png")}
+        answers = [http.put("/api/v1/users/me/photo", files=files, headers=me.headers) for _ in range(3)]
+        assert [r.status_code for r in answers[:2]] == [202, 202]
+        assert error_code(answers[2], 429) == "too_many_uploads"
