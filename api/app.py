@@ -26,6 +26,7 @@ from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
+from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # core.logging owns the handlers: JSON lines with the request id
         debug=False,
     )
+    declare_error_responses(app)
     # Wrap the whole handler, not each route: the router's own 404/405 answers carry the id too.
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     return app

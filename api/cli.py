@@ -25,7 +25,7 @@ from core.settings import Settings, load_settings
 from core.transient import TRANSIENT_ERRORS
 from storage.db import create_engine, create_session_factory
 from storage.models.users import Role, User
-from storage.repositories.users import UserRepository
+from storage.repositories.users import RefreshTokenRepository, UserRepository
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -46,18 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     create = commands.add_parser(
         "create-admin",
-        help="create an administrator, or promote an existing account",
+        help="create an administrator (or, with --force, promote an existing account)",
         description=(
-            "Create an administrator with a verified e-mail address, or promote the existing account "
-            "that has this e-mail and username (reactivating it if it was deactivated). Without "
-            "--password-stdin the password is asked for on the terminal; an existing account keeps "
-            "its password unless one is given."
+            "Create an administrator with a verified e-mail address. An account that already has this "
+            "e-mail and username is refused, since anyone may have registered it: with --force it is "
+            "promoted (reactivated if it was deactivated, its e-mail marked verified) and every one of "
+            "its sessions ends. Without --password-stdin the password is asked for on the terminal; "
+            "a promoted account keeps its password unless one is given."
         ),
     )
     create.add_argument("--email", required=True, help="e-mail address of the account")
     create.add_argument("--username", required=True, help="username of the account")
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
+    create.add_argument(
+        "--force", action="store_true", help="promote the existing account with this e-mail and username"
     )
     return parser
 
@@ -69,7 +73,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
         password = _read_password(stdin or sys.stdin) if args.password_stdin else None
         settings = load_settings()
         ask = None if args.password_stdin else _prompt_password
-        message = asyncio.run(create_admin(settings, identity, password, ask=ask))
+        message = asyncio.run(create_admin(settings, identity, password, ask=ask, force=args.force))
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -78,13 +82,20 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
 
 
 async def create_admin(
-    settings: Settings, identity: AdminIdentity, password: str | None, *, ask: Callable[[], str] | None = None
+    settings: Settings,
+    identity: AdminIdentity,
+    password: str | None,
+    *,
+    ask: Callable[[], str] | None = None,
+    force: bool = False,
 ) -> str:
-    """Create or promote the account; returns a one-line summary.
+    """Create the account, or promote an existing one when ``force``; returns a one-line summary.
 
     Args:
         password: the new password; ``None`` keeps an existing account's, or ``ask`` for one for a
             new account (outside any transaction: a person may take a while to type it).
+        force: promote an existing account (self-registered, perhaps by someone else): every
+            session it has ends, so nobody keeps a session that was opened before it was an admin.
     """
     engine = create_engine(settings.database, pool_size=1)
     sessions = create_session_factory(engine)
@@ -114,12 +125,20 @@ async def create_admin(
                 )
                 await users.add(user)
                 return f"created admin {user.username} <{user.email}> (id {user.id})"
+            if not force:
+                raise CommandError(
+                    f"the account {user.username!r} <{user.email}> already exists (role {user.role}); "
+                    "add --force to promote it and end all of its sessions"
+                )
+            now = utcnow()
             if password_hash is not None:
-                user.password_hash, user.password_changed_at = password_hash, utcnow()
+                user.password_hash, user.password_changed_at = password_hash, now
+            user.session_version += 1
+            await RefreshTokenRepository(session).revoke_all_for_user(user.id, now)
             was = user.role
             user.role, user.email_verified, user.is_active, user.deactivated_at = Role.ADMIN, True, True, None
             verb = "is already an admin" if was == Role.ADMIN else f"promoted from {was} to admin"
-            return f"{user.username} <{user.email}> {verb} (id {user.id})"
+            return f"{user.username} <{user.email}> {verb}; its sessions have ended (id {user.id})"
     except IntegrityError:
         raise CommandError("that e-mail address or username was registered meanwhile; run the command again") from None
     except TRANSIENT_ERRORS as exc:

@@ -12,10 +12,13 @@ password guessing. Sessions already open keep working (access tokens, refresh), 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
 import uuid
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 from litestar import Request
 from redis.asyncio import Redis
@@ -26,6 +29,7 @@ from core.limits import RateLimit
 from core.redis_keys import ratelimit_key
 
 log = logging.getLogger("cadenza.ratelimit")
+T = TypeVar("T")
 
 #: KEYS: one sorted set per counter. ARGV[1]: a unique member for this hit, then for each key its
 #: limit and window (ms). Returns 0 (hit recorded) or the milliseconds until a slot frees up.
@@ -81,13 +85,54 @@ class RateLimiter:
             RateLimited: a counter is full (429 with ``Retry-After``).
             ServiceUnavailable: Redis cannot be reached (fail closed, 503).
         """
-        if limit is None or not keys:
-            return
-        args: list[str | int] = [uuid.uuid4().hex]
-        for _ in keys:
+        await self.take([(limit, key) for key in keys])
+
+    async def take(self, counters: Sequence[tuple[RateLimit | None, str]]) -> str:
+        """Count one request against each ``(limit, key)`` (a ``None`` limit is skipped), all or none.
+
+        Returns:
+            the hit's member id, for ``forget`` (a success that should not count after all).
+        Raises:
+            RateLimited, ServiceUnavailable: as ``hit``.
+        """
+        member = uuid.uuid4().hex
+        active = [(limit, key) for limit, key in counters if limit is not None]
+        if not active:
+            return member
+        args: list[str | int] = [member]
+        for limit, _ in active:
             args += [limit.count, limit.seconds * 1000]
+        keys = [key for _, key in active]
+        wait_ms = int(await self._redis_call(self.redis.eval(_SLIDING_WINDOW, len(keys), *keys, *args)))
+        if wait_ms > 0:
+            seconds = max(1, math.ceil(wait_ms / 1000))
+            raise RateLimited(f"too many attempts; try again in {seconds} s", headers={"Retry-After": str(seconds)})
+        return member
+
+    async def allows(self, limit: RateLimit | None, key: str) -> bool:
+        """Like ``hit`` for one counter, but a full counter answers False instead of raising."""
         try:
-            wait_ms = int(await self.redis.eval(_SLIDING_WINDOW, len(keys), *keys, *args))
+            await self.take([(limit, key)])
+        except RateLimited:
+            return False
+        return True
+
+    async def forget(self, member: str, *keys: str) -> None:
+        """Take the hit ``member`` back out of ``keys`` (best effort)."""
+        with contextlib.suppress(RedisError):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.zrem(key, member)
+                await pipe.execute()
+
+    async def clear(self, *keys: str) -> None:
+        """Empty the counters (best effort), e.g. an account's failures after a success."""
+        with contextlib.suppress(RedisError):
+            await self.redis.delete(*keys)
+
+    async def _redis_call(self, call: Awaitable[T]) -> T:
+        try:
+            return await call
         except RedisError as exc:
             log.warning("rate-limit store unavailable; refusing", extra={"error": type(exc).__name__})
             raise ServiceUnavailable(
@@ -95,6 +140,3 @@ class RateLimiter:
                 error_code="rate_limit_unavailable",
                 headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
             ) from None
-        if wait_ms > 0:
-            seconds = max(1, math.ceil(wait_ms / 1000))
-            raise RateLimited(f"too many attempts; try again in {seconds} s", headers={"Retry-After": str(seconds)})

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from core.limits import RateLimit, RateLimitSettings, parse_rate_limit
+from core.env_values import positive_int
+from core.limits import RateLimitSettings, StreamLimits, UploadQuotas, limits_from_env
 from core.mail_message import check_sender, parse_smtp_url
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
 T = TypeVar("T")
-DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+#: The example key once committed as the default: anyone could forge tokens with it, so it is refused.
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused everywhere
 
 
 class SettingsError(ValueError):
@@ -103,6 +105,9 @@ class MediaSettings:
     max_media_seconds: int = 3 * 3600
     max_frame_pixels: int = 4096 * 2304
     media_url_ttl_seconds: int = 3600
+    #: frames per second and frames in all, as the source declares them (probe refuses more)
+    max_frame_rate: int = 240
+    max_frames: int = 240 * 3600
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -123,6 +128,10 @@ class Settings:
     mail_from: str = "Cadenza <no-reply@localhost>"
     rate_limits: RateLimitSettings = RateLimitSettings()
     workers: WorkerSettings = WorkerSettings()
+    streams: StreamLimits = StreamLimits()
+    quotas: UploadQuotas = UploadQuotas()
+    #: ``/metrics`` needs ``Authorization: Bearer <METRICS_TOKEN>``; unset, it is not served at all
+    metrics_token: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -139,17 +148,17 @@ class Settings:
         environment = env.get("CADENZA_ENV", "development")
         if environment not in {"development", "test", "production"}:
             raise SettingsError(f"CADENZA_ENV must be development, test or production, not {environment!r}")
-        secret = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
-        if environment == "production" and secret == DEFAULT_SECRET_KEY:
-            raise SettingsError("SECRET_KEY must be set to a private value in production")
-        if len(secret) < 16:
-            raise SettingsError("SECRET_KEY must be at least 16 characters long")
+        secret = _secret_key(env)
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
         public_base_url = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
         if not public_base_url.startswith(("http://", "https://")) or not urlsplit(public_base_url).netloc:
             raise SettingsError("PUBLIC_BASE_URL must be an http:// or https:// URL with a host")
+        try:
+            rate_limits, streams, quotas = limits_from_env(env)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         return cls(
             environment=environment,
             database=DatabaseSettings(url=_database_url(env)),
@@ -166,6 +175,8 @@ class Settings:
                 max_media_seconds=_positive_int(env, "MAX_MEDIA_SECONDS", 3 * 3600),
                 max_frame_pixels=_positive_int(env, "MAX_FRAME_PIXELS", 4096 * 2304),
                 media_url_ttl_seconds=_positive_int(env, "MEDIA_URL_TTL_SECONDS", 3600),
+                max_frame_rate=_positive_int(env, "MAX_FRAME_RATE", 240),
+                max_frames=_positive_int(env, "MAX_FRAMES", 240 * 3600),
             ),
             public_base_url=public_base_url,
             log_level=log_level,
@@ -173,12 +184,10 @@ class Settings:
             var_dir=var_dir,
             workers=_worker_settings(env),
             mail_from=_parsed("MAIL_FROM", env.get("MAIL_FROM") or "Cadenza <no-reply@localhost>", check_sender),
-            rate_limits=RateLimitSettings(
-                login=_rate_limit(env, "RATE_LIMIT_LOGIN", RateLimit(5, 60)),
-                password=_rate_limit(env, "RATE_LIMIT_PASSWORD", RateLimit(5, 900)),
-                register=_rate_limit(env, "RATE_LIMIT_REGISTER", RateLimit(10, 3600)),
-                verify_resend=_rate_limit(env, "RATE_LIMIT_VERIFY_RESEND", RateLimit(3, 900)),
-            ),
+            rate_limits=rate_limits,
+            streams=streams,
+            quotas=quotas,
+            metrics_token=_metrics_token(env),
         )
 
 
@@ -188,6 +197,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         return Settings.from_env(env)
     except SettingsError as exc:
         raise SystemExit(f"cadenza: configuration error: {exc}") from None
+
+
+def database_url_from_env(env: Mapping[str, str]) -> str:
+    """``DATABASE_URL`` alone, validated (for tools that need nothing else, like migrations)."""
+    return _database_url(env)
 
 
 def _database_url(env: Mapping[str, str]) -> str:
@@ -246,16 +260,38 @@ def parse_storage_url(url: str) -> StorageSettings:
     raise SettingsError(f"STORAGE_URL must use file:// or s3://, not {parts.scheme or redact_url(url)!r}")
 
 
+def _secret_key(env: Mapping[str, str]) -> str:
+    """``SECRET_KEY`` signs tokens and media URLs, so it has no default in any environment: a
+    deployment that forgot it must not start with a key anyone can read (``make run`` generates a
+    random one once, in ``.var/secret_key``)."""
+    secret = env.get("SECRET_KEY") or ""
+    if not secret:
+        raise SettingsError(
+            "SECRET_KEY is not set: give every process the same private random value "
+            "(`make run` generates one in .var/secret_key)"
+        )
+    if secret == DEFAULT_SECRET_KEY:
+        raise SettingsError("SECRET_KEY is the published example value: set a private random one")
+    if len(secret) < 16:
+        raise SettingsError("SECRET_KEY must be at least 16 characters long")
+    return secret
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = env.get("METRICS_TOKEN") or None
+    if token is not None and len(token) < 16:
+        raise SettingsError("METRICS_TOKEN must be at least 16 characters long")
+    return token
+
+
 def _smtp_url(env: Mapping[str, str]) -> str | None:
     url = env.get("SMTP_URL") or None
     if url is not None:
-        _parsed("SMTP_URL", url, parse_smtp_url)
+        target = _parsed("SMTP_URL", url, parse_smtp_url)
+        if (target.username or target.password) and not (target.implicit_tls or target.starttls):
+            # smtplib would send the login in clear text to anyone on the path.
+            raise SettingsError("SMTP_URL has credentials but no TLS: use smtps:// or add ?starttls=true")
     return url
-
-
-def _rate_limit(env: Mapping[str, str], name: str, default: RateLimit) -> RateLimit | None:
-    raw = env.get(name)
-    return default if raw is None or raw == "" else _parsed(name, raw, parse_rate_limit)
 
 
 def _parsed(name: str, raw: str, parse: Callable[[str], T]) -> T:
@@ -267,16 +303,10 @@ def _parsed(name: str, raw: str, parse: Callable[[str], T]) -> T:
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be greater than zero, not {value}")
-    return value
+        return positive_int(env, name, default)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.settings import load_settings
+from core.settings import SettingsError, database_url_from_env
 from storage.models import Base
 
 config = context.config
@@ -20,8 +21,12 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    # Tests pass a URL explicitly; processes read the environment through Settings.
-    return config.attributes.get("database_url") or load_settings().database.url
+    # Tests pass a URL explicitly; otherwise DATABASE_URL, parsed as Settings does. Only the
+    # database part: a migration needs no SECRET_KEY.
+    try:
+        return config.attributes.get("database_url") or database_url_from_env(os.environ)
+    except SettingsError as exc:
+        raise SystemExit(f"cadenza: configuration error: {exc}") from None
 
 
 def run_migrations_offline() -> None:

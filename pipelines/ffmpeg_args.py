@@ -127,15 +127,18 @@ def thumbnail_args(
     at_seconds: float,
     thumbnail: tuple[str, int],
     poster: tuple[str, int] | None,
+    stream: int | None = None,
 ) -> list[str]:
     """Thumbnail (and poster) JPEGs from one frame, seeking on the input to avoid a full decode.
 
     Args:
         thumbnail: (output path, width); poster: same, or None for no poster.
+        stream: absolute index of the video stream probe validated (``VideoStream.index``): the
+            first video stream may be cover art or a still picture that the limits never saw.
     """
     images = [thumbnail] if poster is None else sorted([thumbnail, poster], key=lambda p: -p[1])
     chains: list[str] = []
-    current = "0:v:0"
+    current = f"0:{stream}" if stream is not None else "0:v:0"
     for i, (_, width) in enumerate(images):
         if i < len(images) - 1:
             chains.append(f"[{current}]scale={width}:-2,split=2[i{i}][c{i}]")

@@ -191,11 +191,19 @@ def parse_probe(data: dict[str, Any], *, size_bytes: int) -> MediaInfo:
     )
 
 
-def validate_media(info: MediaInfo, *, max_seconds: int, max_frame_pixels: int) -> None:
+def validate_media(
+    info: MediaInfo,
+    *,
+    max_seconds: int,
+    max_frame_pixels: int,
+    max_frame_rate: float = 240,
+    max_frames: int = 240 * 3600,
+) -> None:
     """Refuse media beyond the configured limits before any expensive work starts.
 
     Raises:
-        InvalidMedia: ``media_too_long``, ``frame_too_large`` or ``frame_too_small``.
+        InvalidMedia: ``media_too_long``, ``frame_too_large``, ``frame_too_small``,
+            ``frame_rate_too_high`` or ``too_many_frames``.
     """
     if info.duration > max_seconds:
         raise InvalidMedia(
@@ -214,4 +222,20 @@ def validate_media(info: MediaInfo, *, max_seconds: int, max_frame_pixels: int) 
         raise InvalidMedia(
             f"The frame is {video.width}x{video.height}; each side must be at least " f"{MIN_FRAME_SIDE} pixels",
             error_code="frame_too_small",
+        )
+    _check_frames(video, info.duration, max_frame_rate=max_frame_rate, max_frames=max_frames)
+
+
+def _check_frames(video: VideoStream, duration: float, *, max_frame_rate: float, max_frames: int) -> None:
+    """A small file may declare thousands of frames per second for hours: decoding them would hold
+    the transcode queue for hours, so the declared rate and frame count are bounded."""
+    if video.fps > max_frame_rate:
+        raise InvalidMedia(
+            f"The video declares {video.fps:g} frames per second; the limit is {max_frame_rate:g}",
+            error_code="frame_rate_too_high",
+        )
+    frames = max(video.frames or 0, round(video.fps * duration))
+    if frames > max_frames:
+        raise InvalidMedia(
+            f"The video has {frames} frames; the limit is {max_frames}", error_code="too_many_frames"
         )

@@ -222,10 +222,17 @@ async def run_process(
         if check:
             raise MediaProcessingFailed(
                 f"{os.path.basename(argv[0])} exited with {result.returncode}: "
-                f"{result.last_stderr_line or 'no error output'}",
+                f"{_without_paths(result.last_stderr_line, argv) or 'no error output'}",
                 error_code="ffmpeg_failed",
             )
         return result
     if parser is not None:
         await parser.finish()
     return result
+
+
+def _without_paths(line: str, argv: list[str]) -> str:
+    """``line`` with the worker's temporary paths cut to file names: the message reaches owners."""
+    for arg in sorted((a for a in argv if os.path.isabs(a)), key=len, reverse=True):
+        line = line.replace(arg, os.path.basename(arg))
+    return line

@@ -61,3 +61,16 @@ cz_load_services_env() {
     . "$f"
     set +a
 }
+
+# Print the development SECRET_KEY kept in $1/secret_key, generating a random one (mode 600) the
+# first time. Settings refuse to start without a SECRET_KEY, and the old committed default too.
+cz_dev_secret_key() {
+    local dir="$1"
+    if [[ ! -s $dir/secret_key ]]; then
+        mkdir -p "$dir"
+        (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(48))' >"$dir/secret_key.tmp")
+        mv "$dir/secret_key.tmp" "$dir/secret_key"
+        cz_say "generated a random SECRET_KEY in $dir/secret_key"
+    fi
+    cat "$dir/secret_key"
+}

@@ -63,6 +63,12 @@ export STORAGE_URL="${STORAGE_URL:-file://.var/objects}"
 # honcho kills what is still running 5 s after Ctrl-C: hand running steps back before that.
 export WORKER_SHUTDOWN_GRACE_SECONDS="${WORKER_SHUTDOWN_GRACE_SECONDS:-3}"
 mkdir -p .var/objects
+# SECRET_KEY has no default anywhere: a random one is made once and kept, so sessions and signed
+# media URLs survive a restart. An exported SECRET_KEY wins.
+if [[ -z ${SECRET_KEY:-} ]]; then
+    SECRET_KEY="$(cz_dev_secret_key "$VAR_DIR")"
+    export SECRET_KEY
+fi
 
 "$CZ_VENV/bin/alembic" upgrade head
 

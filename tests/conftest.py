@@ -8,6 +8,7 @@ migrates it with Alembic, and drops it at the end.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -16,14 +17,25 @@ from core.settings import Settings
 from tests.databases import private_database, private_redis_db
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
-TEST_SECRET = "test-secret-key-for-cadenza-suite"  # noqa: S105
+#: Random for each session, as a deployment's key would be: no test may lean on a known key.
+TEST_SECRET = secrets.token_urlsafe(32)
+#: ``/metrics`` on the API answers only this bearer token.
+METRICS_TOKEN = secrets.token_urlsafe(24)
 #: The suite logs in (and registers) from 127.0.0.1 hundreds of times; the real defaults are
 #: tested on a stack of their own (tests/e2e/test_auth_ratelimit.py), which drops these.
 LENIENT_RATE_LIMITS = {
     "RATE_LIMIT_LOGIN": "100000/60",
+    "RATE_LIMIT_LOGIN_ACCOUNT": "100000/60",
+    "RATE_LIMIT_LOGIN_ACCOUNT_UNKNOWN": "100000/60",
     "RATE_LIMIT_PASSWORD": "100000/60",
+    "RATE_LIMIT_PASSWORD_MAIL_ACCOUNT": "100000/60",
+    "RATE_LIMIT_PASSWORD_RESET": "100000/60",
+    "RATE_LIMIT_PASSWORD_CHANGE": "100000/60",
     "RATE_LIMIT_REGISTER": "100000/60",
     "RATE_LIMIT_VERIFY_RESEND": "100000/60",
+    "RATE_LIMIT_UPLOADS": "100000/60",
+    "RATE_LIMIT_PHOTO_UPLOADS": "100000/60",
+    "EVENT_STREAMS_PER_ADDRESS": "100000",
 }
 
 
@@ -63,6 +75,7 @@ def base_env(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPat
         "REDIS_URL": redis_url,
         "STORAGE_URL": f"file://{var_dir / 'objects'}",
         "SECRET_KEY": TEST_SECRET,
+        "METRICS_TOKEN": METRICS_TOKEN,
         "MAX_UPLOAD_BYTES": str(24 * 1024 * 1024),
         "MAX_MEDIA_SECONDS": "60",
         "LOG_LEVEL": "INFO",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.errors import MediaProcessingFailed
 from pipelines.ffmpeg_args import thumbnail_args, thumbnail_time
 from pipelines.ladder import poster_width, thumbnail_width
 from pipelines.probe import probe_file
@@ -33,9 +34,12 @@ async def thumbnails(ctx: WorkerContext, claim: Claim, progress: Progress) -> St
                 at_seconds=thumbnail_time(info.duration),
                 thumbnail=(str(thumb), thumbnail_width(info)),
                 poster=(str(poster), poster_width(info)),
+                stream=info.video.index if info.video else None,
             ),
             timeout=THUMBNAIL_TIMEOUT_SECONDS,
         )
+        if not (thumb.is_file() and poster.is_file()):  # ffmpeg found no frame at that time
+            raise MediaProcessingFailed("no picture could be taken from the video", error_code="thumbnail_failed")
         await ctx.store.put_file(keys["thumbnail"], thumb, content_type="image/jpeg")
         await ctx.store.put_file(keys["poster"], poster, content_type="image/jpeg")
     await progress(1.0)

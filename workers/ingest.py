@@ -19,8 +19,13 @@ async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRes
     """Read the media's facts and refuse what is not acceptable media, with a precise error code."""
     async with working_copy(ctx, claim.recording) as (_, original):
         info = await probe_file(str(original))
+    media = ctx.settings.media
     validate_media(
-        info, max_seconds=ctx.settings.media.max_media_seconds, max_frame_pixels=ctx.settings.media.max_frame_pixels
+        info,
+        max_seconds=media.max_media_seconds,
+        max_frame_pixels=media.max_frame_pixels,
+        max_frame_rate=media.max_frame_rate,
+        max_frames=media.max_frames,
     )
     await progress(1.0)
 

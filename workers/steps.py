@@ -171,7 +171,10 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
         if exc.retryable:
             retry_at = _backoff(claim.step.name, claim.step.attempts)
     elif isinstance(exc, TRANSIENT_ERRORS):
-        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {exc}", _backoff(claim.step.name, claim.step.attempts)
+        # Owners read this message: an OSError's text names the worker's temporary paths.
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        code, message = "transient_failure", f"{type(exc).__name__}: {detail}"
+        retry_at = _backoff(claim.step.name, claim.step.attempts)
     else:
         code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.name, claim.step.attempts)
         log.exception("step crashed", extra={"step": claim.step.name})

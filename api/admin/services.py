@@ -58,7 +58,8 @@ class AdminService:
 
     async def deactivate(self, user_id: uuid.UUID) -> AdminUserOut:
         """Sign the user out everywhere: refresh tokens are revoked, and access tokens stop working
-        at once because every request checks that the account is active."""
+        at once because every request checks that the account is active, and for good (a
+        reactivation does not revive them) because the session version moves on."""
         if user_id == self.admin.id:
             raise Conflict("you cannot deactivate your own account", error_code="cannot_deactivate_self")
 
@@ -67,6 +68,7 @@ class AdminService:
             if user.is_active:
                 user.is_active = False
                 user.deactivated_at = now
+            user.session_version += 1
             await RefreshTokenRepository(session).revoke_all_for_user(user.id, now)
 
         return await self._apply(user_id, "deactivate", change)

@@ -77,13 +77,9 @@ class AuthController(Controller):
         await PasswordService(ctx).reset(data.token, data.new_password, ip=client_ip(request))
 
     @post("/password/change", status_code=HTTP_200_OK)
-    async def change_password(
-        self, request: Request, data: ChangePasswordRequest, current_user: User, ctx: AppContext
-    ) -> TokenPair:
+    async def change_password(self, data: ChangePasswordRequest, current_user: User, ctx: AppContext) -> TokenPair:
         """Change the password; other sessions end, and the answer is this session's new token pair."""
-        return await PasswordService(ctx).change(
-            current_user, data.current_password, data.new_password, ip=client_ip(request)
-        )
+        return await PasswordService(ctx).change(current_user, data.current_password, data.new_password)
 
 
 __all__ = ["AuthController", "current_user"]

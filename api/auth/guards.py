@@ -50,6 +50,8 @@ async def user_for_token(ctx: AppContext, token: str) -> User:
         raise Unauthorized("the account is not active", error_code="account_inactive")
     if claims.password_version != password_version(user.password_changed_at):
         raise Unauthorized("the password has changed since this token was issued", error_code="token_revoked")
+    if claims.session_version != user.session_version:  # deactivated (or promoted) since
+        raise Unauthorized("every session of the account has been ended", error_code="token_revoked")
     return user
 
 

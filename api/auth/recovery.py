@@ -29,28 +29,34 @@ log = logging.getLogger("cadenza.auth")
 class PasswordService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.limit = ctx.settings.rate_limits.password
+        self.limits = ctx.settings.rate_limits
         self.limiter = RateLimiter(ctx.redis)
 
     async def forgot(self, email: str, *, ip: str) -> None:
         """Mail a reset token if an active account has this address. The caller learns nothing
-        either way (same answer; the limit counts unknown addresses too)."""
+        either way (same answer). Limited per client address; per account, mails beyond the
+        limit are silently not sent, so strangers can neither block the owner's reset nor keep
+        replacing the token in the owner's mailbox."""
+        await self.limiter.hit(self.limits.password, counter("password-forgot", "ip", ip))
         async with self.ctx.sessions.begin() as session:
             user = await UserRepository(session).by_email(email)
-            account = str(user.id) if user else f"email:{email}"
-            await self.limiter.hit(self.limit, counter("password", "ip", ip), counter("password", "account", account))
             if user is None or not user.is_active:
+                return
+            mail_key = counter("password-mail", "account", str(user.id))
+            if not await self.limiter.allows(self.limits.password_mail_account, mail_key):
+                log.info("password reset mail not sent: enough sent lately", extra={"user_id": str(user.id)})
                 return
             await issue_mailed_token(session, self.ctx.settings.auth.secret_key, user, RESET_PASSWORD)
         log.info("password reset mail queued", extra={"user_id": str(user.id)})
 
     async def reset(self, token: str, new_password: str, *, ip: str) -> None:
         """Set a new password with a mailed token (once). Ends every session of the account."""
-        await self.limiter.hit(self.limit, counter("password", "ip", ip))
+        await self.limiter.hit(self.limits.password_reset, counter("password-reset", "ip", ip))
         password_hash = await hash_password(new_password)
         async with self.ctx.sessions.begin() as session:
             row = await find_mailed_token(session, token, RESET_PASSWORD)
-            await self.limiter.hit(self.limit, counter("password", "account", str(row.user_id)))
+            # Only the token's holder gets here, so only they spend the account's counter.
+            await self.limiter.hit(self.limits.password_reset, counter("password-reset", "account", str(row.user_id)))
             user = await UserRepository(session).get_for_update(row.user_id)
             if user is None or not user.is_active:
                 raise Unauthorized("the account is not active", error_code="account_inactive")
@@ -61,9 +67,11 @@ class PasswordService:
             user.email_verified = True
         log.info("password reset", extra={"user_id": str(user.id)})
 
-    async def change(self, user: User, current_password: str, new_password: str, *, ip: str) -> TokenPair:
+    async def change(self, user: User, current_password: str, new_password: str) -> TokenPair:
         """Change the password knowing the current one; other sessions end, the caller gets a new one."""
-        await self.limiter.hit(self.limit, counter("password", "ip", ip), counter("password", "account", str(user.id)))
+        # Per account only: the signed-in owner is the only one who can spend it, and neighbours
+        # behind the same address must not use up the owner's changes.
+        await self.limiter.hit(self.limits.password_change, counter("password-change", "account", str(user.id)))
         if new_password == current_password:
             raise ValidationFailed("the new password must differ from the current one", error_code="password_unchanged")
         if not await verify_password(user.password_hash, current_password):

@@ -8,6 +8,7 @@ from api.auth.mailed_tokens import issue_mailed_token
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import RegisterRequest, TokenPair
 from api.auth.sessions import deny_access_token, deny_family, issue_session
+from api.auth.throttle import LoginThrottle
 from api.auth.tokens import ACCESS, REFRESH, decode_token
 from api.context import AppContext
 from api.ratelimit import RateLimiter, counter
@@ -56,14 +57,17 @@ class AuthService:
             return user
 
     async def login(self, login: str, password: str, *, ip: str) -> TokenPair:
-        """Counted per client IP and per account (the user's id, or the login text if unknown,
-        so the limit answers alike for accounts that exist and those that don't)."""
+        """Failures are counted per client address and per account (the user's id, or the login
+        text if unknown, so the limit answers alike for accounts that exist and those that
+        don't); see ``api/auth/throttle.py``."""
         async with self.ctx.sessions.begin() as session:
             user = await UserRepository(session).by_login(login)
             account = str(user.id) if user else f"login:{login}"
-            await self.limiter.hit(self.limits.login, counter("login", "ip", ip), counter("login", "account", account))
+            throttle = LoginThrottle(self.ctx.redis, self.limits)
+            attempt = await throttle.attempt(account, ip)
             if not await verify_password(user.password_hash if user else None, password) or user is None:
                 raise Unauthorized("wrong login or password", error_code="invalid_credentials")
+            await throttle.succeeded(attempt)
             if not user.is_active:
                 raise Unauthorized("the account is not active", error_code="account_inactive")
             user.last_login_at = utcnow()

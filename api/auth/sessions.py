@@ -28,7 +28,13 @@ async def issue_session(
     family = family or uuid.uuid4()
     now = utcnow()
     access, expires_in = issue_access_token(
-        auth, user_id=user.id, role=user.role, now=now, family=family, pwv=password_version(user.password_changed_at)
+        auth,
+        user_id=user.id,
+        role=user.role,
+        now=now,
+        family=family,
+        pwv=password_version(user.password_changed_at),
+        sv=user.session_version,
     )
     jti = uuid.uuid4()
     refresh, expires_at = issue_refresh_token(auth, user_id=user.id, jti=jti, family=family, now=now)

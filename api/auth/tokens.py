@@ -31,6 +31,7 @@ class TokenClaims:
     exp: dt.datetime
     family: uuid.UUID | None = None
     password_version: int = 0
+    session_version: int = 0
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -54,6 +55,7 @@ def issue_access_token(
     now: dt.datetime,
     family: uuid.UUID,
     pwv: int,
+    sv: int = 0,
 ) -> tuple[str, int]:
     ttl = dt.timedelta(minutes=settings.access_token_expire_minutes)
     claims = {
@@ -62,6 +64,7 @@ def issue_access_token(
         "jti": uuid.uuid4().hex,
         "fam": family.hex,
         "pwv": pwv,
+        "sv": sv,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
         "type": ACCESS,
@@ -112,6 +115,7 @@ def decode_token(settings: AuthSettings, token: str, *, expected_type: str) -> T
             exp=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
             family=uuid.UUID(claims["fam"]) if claims.get("fam") else None,
             password_version=_whole_number(claims.get("pwv", 0)),
+            session_version=_whole_number(claims.get("sv", 0)),
         )
     except (ValueError, TypeError, AttributeError):
         raise Unauthorized("the token's claims are malformed", error_code="token_invalid") from None
@@ -119,5 +123,5 @@ def decode_token(settings: AuthSettings, token: str, *, expected_type: str) -> T
 
 def _whole_number(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("pwv must be a whole number")
+        raise TypeError("pwv and sv must be whole numbers")
     return value

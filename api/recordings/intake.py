@@ -16,6 +16,7 @@ import msgspec
 from sqlalchemy.exc import IntegrityError
 
 from api.context import AppContext
+from api.recordings.quota import admit_upload, quota_exceeded
 from api.recordings.schemas import RecordingFields
 from api.uploads import FormBody, FormLimits, StoredForm, StreamingForm
 from core.errors import BadRequest, ValidationFailed
@@ -63,8 +64,12 @@ class UploadService:
             if previous is not None:
                 await form.drain()
                 return previous
+        form.refuse_declared_oversize()
+        room = await admit_upload(self.ctx, owner)
+        quota = self.ctx.settings.quotas.storage_bytes
         recording_id = new_id()
-        async with form.stored(recording_key(owner.id, recording_id, "original")) as stored:
+        key = recording_key(owner.id, recording_id, "original")
+        async with form.stored(key, room=room, over_room=lambda: quota_exceeded(quota or 0)) as stored:
             meta = _validate_fields(stored.fields)
             return await self._commit(owner, recording_id, stored, meta, idempotency_key)
 

@@ -75,14 +75,31 @@ class StreamingForm:
     async def drain(self) -> None:
         await drain(self.body.chunks, limit=self.limits.drain_bytes)
 
-    @contextlib.asynccontextmanager
-    async def stored(self, key: str, prepare: PrepareFile = as_declared) -> AsyncIterator[StoredForm]:
-        """Read the form, storing its file under ``key``; the object is deleted again if the form
-        is refused or the ``async with`` body fails (e.g. the transaction that records it)."""
+    def refuse_declared_oversize(self) -> None:
+        """413 at once when the declared ``Content-Length`` is over the limit (before counting quotas)."""
         limits = self.limits
-        max_body = limits.max_file_bytes + limits.overhead_bytes
-        if self.body.declared_length is not None and self.body.declared_length > max_body:
+        if self.body.declared_length is not None and self.body.declared_length > limits.max_file_bytes + limits.overhead_bytes:
             raise PayloadTooLarge(f"the {limits.what} is larger than the limit of {limits.max_file_bytes} bytes")
+
+    @contextlib.asynccontextmanager
+    async def stored(
+        self,
+        key: str,
+        prepare: PrepareFile = as_declared,
+        *,
+        room: int | None = None,
+        over_room: Callable[[], CadenzaError] | None = None,
+    ) -> AsyncIterator[StoredForm]:
+        """Read the form, storing its file under ``key``; the object is deleted again if the form
+        is refused or the ``async with`` body fails (e.g. the transaction that records it).
+
+        ``room`` (the owner's quota still free) caps the file below the form's limit; going past
+        it raises ``over_room()`` instead of the plain 413.
+        """
+        limits = self.limits
+        capped = room is not None and room < limits.max_file_bytes
+        max_body = limits.max_file_bytes + limits.overhead_bytes
+        self.refuse_declared_oversize()
         boundary = boundary_of(self.body.content_type)
         fields: dict[str, str] = {}
         part: PartStart | None = None
@@ -99,9 +116,14 @@ class StreamingForm:
                     part = event
                     chunks, content_type = await prepare(event, _file_chunks(events))
                     stored = True
-                    size = await self.store.put_stream(
-                        key, chunks, content_type=content_type, max_bytes=limits.max_file_bytes
-                    )
+                    try:
+                        size = await self.store.put_stream(
+                            key, chunks, content_type=content_type, max_bytes=room if capped else limits.max_file_bytes
+                        )
+                    except PayloadTooLarge:
+                        if capped and over_room is not None:
+                            raise over_room() from None
+                        raise
                 else:
                     fields[event.name] = await self._field(events, event, fields)
             if part is None:

@@ -8,6 +8,7 @@ from litestar import Controller, Request, delete, get, patch, put
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.context import AppContext
+from api.recordings.quota import usage_of
 from api.uploads import FormBody
 from api.users.photo import PhotoService
 from api.users.schemas import PublicUserOut, UserOut, UserUpdate
@@ -21,8 +22,10 @@ class UsersController(Controller):
 
     @get("/me")
     async def me(self, ctx: AppContext, current_user: User) -> UserOut:
-        """The caller's own account, with profile and photo URLs."""
-        return await present_user(ctx, current_user)
+        """The caller's own account, with profile and photo URLs, and usage beside its quotas."""
+        me = await present_user(ctx, current_user)
+        me.usage = await usage_of(ctx, current_user)
+        return me
 
     @patch("/me")
     async def update_me(self, data: UserUpdate, ctx: AppContext, current_user: User) -> UserOut:

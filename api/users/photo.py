@@ -15,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from api.context import AppContext
+from api.recordings.quota import admit_photo_upload
 from api.uploads import FormBody, FormLimits, StreamingForm
 from api.uploads.multipart import PartStart
 from core.errors import NotFound, ValidationFailed
@@ -61,6 +62,8 @@ class PhotoService:
         return target
 
     async def _upload(self, form: StreamingForm, user: User) -> User:
+        form.refuse_declared_oversize()
+        await admit_photo_upload(self.ctx, user)
         upload_id = new_id()
         async with form.stored(user_photo_upload_key(user.id, upload_id), _checked_image):
             return await self._queue(user, str(upload_id))

@@ -39,6 +39,16 @@ class PhotoLinks:
 NO_PHOTO = PhotoLinks()
 
 
+class UsageOut(msgspec.Struct):
+    """What the caller stores and uploads, beside the limits (``null``: no limit)."""
+
+    stored_bytes: int
+    storage_quota_bytes: int | None
+    uploads_in_window: int
+    uploads_per_window: int | None
+    upload_window_seconds: int | None
+
+
 class UserOut(msgspec.Struct):
     """The caller's own account."""
 
@@ -61,6 +71,8 @@ class UserOut(msgspec.Struct):
     photo_updated_at: dt.datetime | None
     photo_url: str | None
     photo_thumb_url: str | None
+    #: ``GET /users/me`` only: storage used and uploads made, beside their limits.
+    usage: UsageOut | None = None
 
 
 class PublicUserOut(msgspec.Struct):

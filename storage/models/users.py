@@ -6,7 +6,19 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,6 +63,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     photo_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Carried by access tokens (``sv``); bumped to end every session at once (deactivation,
+    #: promotion by ``create-admin``), so older tokens stay dead even after a reactivation.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RefreshToken(Base):

@@ -85,3 +85,15 @@ class RecordingRepository:
         await self.session.execute(
             stmt.on_conflict_do_update(constraint="uq_renditions_recording_name", set_=update_cols)
         )
+
+
+async def stored_bytes(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    """Bytes an owner keeps in the store: every original plus every rendition."""
+    originals = select(func.coalesce(func.sum(Recording.size_bytes), 0)).where(Recording.owner_id == owner_id)
+    renditions = (
+        select(func.coalesce(func.sum(Rendition.size_bytes), 0))
+        .join(Recording, Rendition.recording_id == Recording.id)
+        .where(Recording.owner_id == owner_id)
+    )
+    total = select(originals.scalar_subquery() + renditions.scalar_subquery())
+    return int((await session.execute(total)).scalar_one())

@@ -100,10 +100,14 @@ def test_create_admin_promotes_an_existing_account_and_keeps_its_password(
     cli,  # noqa: ANN001
 ) -> None:
     student = api.register()
-    done = run_cli(base_env, "create-admin", "--email", student.email.upper(), "--username", student.username)
+    refused = run_cli(base_env, "create-admin", "--email", student.email, "--username", student.username)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    done = run_cli(
+        base_env, "create-admin", "--email", student.email.upper(), "--username", student.username, "--force"
+    )
     assert done.returncode == 0, done.stderr
     assert "promoted from student to admin" in done.stdout
-    code, out, _ = cli("create-admin", "--email", student.email, "--username", student.username.upper())
+    code, out, _ = cli("create-admin", "--email", student.email, "--username", student.username.upper(), "--force")
     assert code == 0 and "is already an admin" in out
     promoted = _as_account(api, student.id, student.username, student.email, student.password)
     assert api.http.get(USERS, headers=promoted.headers).status_code == 200

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import METRICS_TOKEN
 from tests.e2e.api import Account, Api
 from tests.e2e.stack import Stack
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 def _samples(url: str) -> dict[str, float]:
     """``{'name{labels}': value}`` of one scrape (labels as exposed, in their order)."""
-    r = httpx.get(url, timeout=10)
+    r = httpx.get(url, timeout=10, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain"), r.text
     out = {}
     for line in r.text.splitlines():

@@ -98,9 +98,9 @@ def test_rate_limit_values() -> None:
 def test_rate_limit_settings() -> None:
     defaults = Settings.from_env({"SECRET_KEY": SECRET}).rate_limits
     assert (defaults.login, defaults.password, defaults.register, defaults.verify_resend) == (
-        RateLimit(5, 60),
-        RateLimit(5, 900),
-        RateLimit(10, 3600),
+        RateLimit(100, 900),
+        RateLimit(30, 900),
+        RateLimit(100, 3600),
         RateLimit(3, 900),
     )
     custom = Settings.from_env({"SECRET_KEY": SECRET, "RATE_LIMIT_LOGIN": "10/30", "RATE_LIMIT_REGISTER": "off"})

@@ -15,8 +15,8 @@ def settings(**env: str) -> Settings:
     return Settings.from_env({"SECRET_KEY": SECRET, **env})
 
 
-def test_defaults_need_no_environment_at_all(tmp_path: Path) -> None:
-    s = Settings.from_env({"CADENZA_VAR_DIR": str(tmp_path)})
+def test_defaults_need_no_environment_but_the_secret_key(tmp_path: Path) -> None:
+    s = Settings.from_env({"CADENZA_VAR_DIR": str(tmp_path), "SECRET_KEY": SECRET})
 
     assert s.environment == "development"
     assert not s.is_production
@@ -24,7 +24,7 @@ def test_defaults_need_no_environment_at_all(tmp_path: Path) -> None:
     assert s.redis.url == "redis://127.0.0.1:6379/0"
     assert s.storage.scheme == "file"
     assert s.storage.local_root == tmp_path.resolve() / "objects"
-    assert s.auth.secret_key == DEFAULT_SECRET_KEY
+    assert s.auth.secret_key == SECRET
     assert (s.auth.algorithm, s.auth.access_token_expire_minutes, s.auth.refresh_token_expire_days) == ("HS256", 30, 7)
     assert s.media.max_upload_bytes == 2 * 1024**3
     assert s.media.max_media_seconds == 3 * 3600
@@ -120,10 +120,10 @@ def test_bad_values_are_refused_naming_the_variable(name: str, raw: str) -> None
 
 
 @pytest.mark.parametrize("environment", ["development", "test"])
-def test_default_secret_key_is_allowed_outside_production(environment: str) -> None:
-    s = Settings.from_env({"CADENZA_ENV": environment})
-
-    assert s.auth.secret_key == DEFAULT_SECRET_KEY
+def test_the_old_default_secret_key_is_refused_outside_production_too(environment: str) -> None:
+    for env in ({}, {"SECRET_KEY": DEFAULT_SECRET_KEY}):
+        with pytest.raises(SettingsError, match="SECRET_KEY"):
+            Settings.from_env({"CADENZA_ENV": environment, **env})
 
 
 @pytest.mark.parametrize("env", [{}, {"SECRET_KEY": DEFAULT_SECRET_KEY}])
@@ -144,7 +144,7 @@ SECRET_BEARING_ENV = {
     "DATABASE_URL": "postgresql://cadenza:db-password-42@db:5432/cadenza",
     "REDIS_URL": "redis://:redis-password-42@cache:6379/0",
     "STORAGE_URL": "s3://AKIAEXAMPLE:s3-secret%2Fkey-42@minio:9000/media",
-    "SMTP_URL": "smtp://mailer:smtp-password-42@mail:587",
+    "SMTP_URL": "smtp://mailer:smtp-password-42@mail:587?starttls=true",
 }
 SECRETS = ["jwt-signing-secret", "db-password-42", "redis-password-42", "s3-secret", "smtp-password-42"]
 

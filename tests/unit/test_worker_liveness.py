@@ -119,12 +119,13 @@ def test_a_heartbeat_without_redis_is_skipped_not_fatal(caplog: pytest.LogCaptur
 )
 def test_worker_timings_are_validated_at_start_up(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(message)):
-        Settings.from_env({"HEARTBEAT_INTERVAL_SECONDS": "5", **env})
+        Settings.from_env({"SECRET_KEY": "a-private-secret-key-0123456789", "HEARTBEAT_INTERVAL_SECONDS": "5", **env})
 
 
 def test_worker_timings_default_and_a_zero_grace_hands_back_at_once() -> None:
-    assert Settings.from_env({}).workers == WorkerSettings(5, 30, 10)
-    assert Settings.from_env({"WORKER_SHUTDOWN_GRACE_SECONDS": "0"}).workers.shutdown_grace_seconds == 0
+    key = {"SECRET_KEY": "a-private-secret-key-0123456789"}
+    assert Settings.from_env(key).workers == WorkerSettings(5, 30, 10)
+    assert Settings.from_env({**key, "WORKER_SHUTDOWN_GRACE_SECONDS": "0"}).workers.shutdown_grace_seconds == 0
 
 
 async def test_on_sigterm_a_step_that_finishes_within_the_grace_period_is_left_alone() -> None:
