@@ -12,6 +12,7 @@ from api.context import AppContext
 from api.recordings.schemas import RecordingLinks, RecordingOut, RenditionOut
 from storage.models.recordings import Recording, RecordingStatus
 from storage.objects.signing import sign_media_path
+from storage.repositories.recording_reads import RecordingView
 
 
 class MediaUrls:
@@ -31,11 +32,12 @@ class MediaUrls:
 
 async def present(
     ctx: AppContext,
-    recording: Recording,
+    recording: Recording | RecordingView,
     job_id: uuid.UUID | None,
     permissions: Set[RecordingAction] = OWNER_PERMISSIONS,
 ) -> RecordingOut:
-    """The recording as ``permissions`` (the caller's, from the policy) let the caller see it.
+    """The recording (a row, or a one-statement read's view) as ``permissions`` (the caller's, from
+    the policy) let the caller see it.
 
     Media URLs go to whoever may view; the processing job (``GET /jobs/{id}`` is the owner's) and
     the uploaded file's name only to the owner, the one caller who holds every permission.

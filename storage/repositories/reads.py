@@ -1,0 +1,122 @@
+"""The read path: one statement per request, compiled once, rows decoded straight into structs.
+
+Every status and list read that clients poll is ONE SQL statement and one round trip: the
+caller's account row (for the account check) and the resource (with everything its body and its
+policy need, children aggregated to JSON inside PostgreSQL) come back as one row of JSON texts,
+which ``msgspec`` decodes into the structs below and in the ``*_reads`` modules. The JSON keys are
+generated from the structs' fields, so SQL and structs cannot drift apart.
+
+Statements are built with SQLAlchemy Core once per shape and compiled once; each request then only
+binds its parameters (no statement construction, no cache-key walk) on the read engine
+(``storage.db.create_read_engine``: autocommit, so no BEGIN/ROLLBACK around the statement, and no
+pre-ping; a connection found dead is retried once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import ColumnElement, Select, Text, cast, func, literal_column, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.elements import KeyedColumnElement
+
+from storage.models.users import User
+
+log = logging.getLogger("cadenza.reads")
+T = TypeVar("T")
+
+__all__ = ["CallerRow", "CompiledRead", "ReadDatabase", "caller_json", "decode", "json_object"]
+
+
+class CallerRow(msgspec.Struct, frozen=True):
+    """The caller's account as the account check and the policies need it."""
+
+    id: uuid.UUID
+    role: str
+    is_active: bool
+    email_verified: bool
+    password_changed_at: dt.datetime | None
+
+
+def json_object(fields: Iterable[str], columns: Mapping[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+    """``json_build_object('field', column, ...)`` for every name of ``fields`` (a struct's ``__struct_fields__``)."""
+    args: list[ColumnElement[Any]] = []
+    for name in fields:
+        args += [literal_column(f"'{name}'"), columns[name]]
+    return func.json_build_object(*args)
+
+
+def table_columns(table: Any, fields: Iterable[str], **extra: ColumnElement[Any]) -> dict[str, Any]:
+    """The ``fields`` taken from ``table``'s columns of the same name, plus ``extra`` ones."""
+    cols: dict[str, Any] = {name: table.c[name] for name in fields if name not in extra}
+    return cols | extra
+
+
+def as_text(json_value: ColumnElement[Any]) -> ColumnElement[str]:
+    """JSON rendered as text: the driver hands it over as ``str`` instead of parsing it with ``json``."""
+    return cast(json_value, Text)
+
+
+def caller_json(caller_param: KeyedColumnElement[Any]) -> ColumnElement[str]:
+    """The caller's account row as JSON text (NULL for an anonymous caller or a deleted account)."""
+    users = User.__table__
+    fields = CallerRow.__struct_fields__
+    row = json_object(fields, table_columns(users, fields))
+    return select(as_text(row)).where(users.c.id == caller_param).scalar_subquery()
+
+
+def decode(text: str | None, type_: type[T]) -> T | None:
+    return None if text is None else msgspec.json.decode(text, type=type_)
+
+
+class CompiledRead:
+    """A Core statement compiled once for the read engine's dialect; run with named parameters."""
+
+    def __init__(self, build: Callable[[], Select[Any]]) -> None:
+        self._build = build
+        self._sql: str | None = None
+        self._names: Sequence[str] = ()
+        #: Values written into the statement itself (``status != 'deleted'``) rather than bound per request.
+        self._constants: dict[str, object] = {}
+        self._required: frozenset[str] = frozenset()
+
+    def bind(self, engine: AsyncEngine, params: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
+        if self._sql is None:
+            compiled = self._build().compile(dialect=engine.dialect)
+            self._required = frozenset(name for bind, name in compiled.bind_names.items() if not bind.unique)
+            self._names = tuple(compiled.positiontup or ())
+            self._constants = {k: v for k, v in compiled.params.items() if k not in self._required}
+            self._sql = compiled.string
+        return self._sql, tuple(params[n] if n in self._required else self._constants[n] for n in self._names)
+
+
+class ReadDatabase:
+    """Runs compiled reads on an autocommit engine without pre-ping, retrying a dead connection once."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def fetch_row(self, read: CompiledRead, **params: object) -> tuple[Any, ...]:
+        """The one row of ``read`` (every read statement answers exactly one row)."""
+        sql, args = read.bind(self.engine, params)
+        for attempt in (1, 2):
+            try:
+                async with self.engine.connect() as conn:
+                    result = await conn.exec_driver_sql(sql, args)
+                    return tuple(result.one())
+            except DBAPIError as exc:
+                # Without pre-ping, a connection PostgreSQL dropped (a restart) is found dead only
+                # when used; SQLAlchemy then invalidates the pool, so one retry gets a fresh one.
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+                log.warning("read connection was dead; retrying once on a new one")
+        raise AssertionError("unreachable")
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
