@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from litestar import Request
 
-from api.auth.guards import bearer_token, check_account, is_revoked, require_bearer_token
+from api.auth.guards import bearer_token, is_revoked, require_bearer_token
 from api.auth.tokens import ACCESS, TokenClaims, decode_token
 from api.context import AppContext
 from core.errors import Unauthorized

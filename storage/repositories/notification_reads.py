@@ -7,11 +7,11 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, literal_column, select
-from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
+from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy.dialects.postgresql import UUID
 
 from storage.models.notifications import Notification
-from storage.repositories.reads import CallerRow, CompiledRead, ReadDatabase, as_text, caller_json, decode, json_object
+from storage.repositories.reads import CallerRow, CompiledRead, ReadDatabase, caller_json, decode, json_object, json_page
 
 #: The keys of each item's JSON object, in the field order of ``api``'s ``NotificationOut``, which
 #: decodes them directly (a test keeps the two equal).
@@ -27,19 +27,9 @@ def _page(unread_only: bool) -> CompiledRead:
         where: list[ColumnElement[bool]] = [table.c.user_id == _SUB]
         if unread_only:
             where.append(table.c.read_at.is_(None))
-        total = select(func.count()).select_from(table).where(*where).scalar_subquery()
         item = json_object(NOTIFICATION_FIELDS, {name: table.c[name] for name in NOTIFICATION_FIELDS})
-        page = (
-            select(item.label("j"), table.c.created_at, table.c.id)
-            .where(*where)
-            .order_by(table.c.created_at.desc(), table.c.id)
-            .limit(bindparam("limit", type_=Integer))
-            .offset(bindparam("offset", type_=Integer))
-            .subquery("page")
-        )
-        ordered = aggregate_order_by(page.c.j, page.c.created_at.desc(), page.c.id)
-        items = select(func.coalesce(func.json_agg(ordered), literal_column("'[]'"))).scalar_subquery()
-        return select(caller_json(_SUB), total, as_text(items))
+        total, items = json_page(table, item, where)
+        return select(caller_json(_SUB), total, items)
 
     return CompiledRead(build)
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Integer, Select, Text, bindparam, cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -31,7 +32,7 @@ from storage.models.users import User
 log = logging.getLogger("cadenza.reads")
 T = TypeVar("T")
 
-__all__ = ["CallerRow", "CompiledRead", "ReadDatabase", "caller_json", "decode", "json_object"]
+__all__ = ["CallerRow", "CompiledRead", "ReadDatabase", "caller_json", "decode", "json_object", "json_page"]
 
 
 class CallerRow(msgspec.Struct, frozen=True):
@@ -69,6 +70,28 @@ def caller_json(caller_param: KeyedColumnElement[Any]) -> ColumnElement[str]:
     fields = CallerRow.__struct_fields__
     row = json_object(fields, table_columns(users, fields))
     return select(as_text(row)).where(users.c.id == caller_param).scalar_subquery()
+
+
+def json_page(
+    table: Any, item: ColumnElement[Any], where: Sequence[ColumnElement[bool]]
+) -> tuple[ColumnElement[int], ColumnElement[str]]:
+    """How many rows of ``table`` match ``where``, and one page of them as a JSON array of ``item``.
+
+    Newest first (``created_at`` descending, ties by id); the page is bound by the ``limit`` and
+    ``offset`` parameters. Both are scalar subqueries, for the select list of a one-row statement.
+    """
+    total = select(func.count()).select_from(table).where(*where).scalar_subquery()
+    page = (
+        select(item.label("j"), table.c.created_at, table.c.id)
+        .where(*where)
+        .order_by(table.c.created_at.desc(), table.c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
+    )
+    ordered = aggregate_order_by(page.c.j, page.c.created_at.desc(), page.c.id)
+    items = select(func.coalesce(func.json_agg(ordered), literal_column("'[]'"))).scalar_subquery()
+    return total, as_text(items)
 
 
 def decode(text: str | None, type_: type[T]) -> T | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal_column, select
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 from storage.models.jobs import Job
@@ -27,6 +27,7 @@ from storage.repositories.reads import (
     caller_json,
     decode,
     json_object,
+    json_page,
     table_columns,
 )
 
@@ -145,18 +146,8 @@ def _page(has_owner: bool, has_shared: bool, public_only: bool, has_status: bool
             # "all" is for admins: a non-admin's list reads nothing (the policy then answers 403).
             users = User.__table__
             where.append(exists().where(users.c.id == _SUB, users.c.role == Role.ADMIN.value))
-        total = select(func.count()).select_from(rec).where(*where).scalar_subquery()
-        page = (
-            select(_view_json(rec).label("j"), rec.c.created_at, rec.c.id)
-            .where(*where)
-            .order_by(rec.c.created_at.desc(), rec.c.id)
-            .limit(bindparam("limit", type_=Integer))
-            .offset(bindparam("offset", type_=Integer))
-            .subquery("page")
-        )
-        ordered = aggregate_order_by(page.c.j, page.c.created_at.desc(), page.c.id)
-        items = select(func.coalesce(func.json_agg(ordered), literal_column("'[]'"))).scalar_subquery()
-        return select(caller_json(_SUB), total, as_text(items))
+        total, items = json_page(rec, _view_json(rec), where)
+        return select(caller_json(_SUB), total, items)
 
     return CompiledRead(build)
 
