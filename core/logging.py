@@ -83,6 +83,8 @@ def log_fast(logger: logging.Logger, msg: str, fields: dict[str, Any]) -> None:
 
 def configure_logging(level: str, *, process: str) -> None:
     """Replace the root handlers with one JSON handler; quiet noisy libraries."""
+    # The JSON lines carry no thread or process names: don't look them up for every record.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(process))
     root = logging.getLogger()
