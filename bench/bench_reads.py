@@ -17,15 +17,18 @@ Environment: ``DATABASE_URL``, ``REDIS_URL`` (``make bench`` sets them), ``BENCH
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 
 from bench import bench_logging
-from bench.common import BENCH_DIR, fresh_database, require_env, table
+from bench.common import BENCH_DIR, find_process, fresh_database, require_env, table
+from bench.cpu import postmaster_pid, tree_cpu_seconds
 from bench.wrk import Load, wrk
 from core.settings import Settings
 from storage.db import create_engine, create_session_factory
@@ -63,7 +66,8 @@ async def _seed(settings: Settings) -> tuple[seed.Account, object, object]:
         await engine.dispose()
 
 
-def _start(stack: Stack, name: str, command: str, workers: int = 1) -> str:
+def _start(stack: Stack, name: str, command: str, workers: int = 1) -> tuple[str, int]:
+    """Start a server; its URL and the pid of its uvicorn process (the root of its workers)."""
     port = free_port()
     stack.start_process(name, command, env={"PORT": str(port), "WEB_CONCURRENCY": str(workers)})
     url = f"http://127.0.0.1:{port}"
@@ -71,10 +75,28 @@ def _start(stack: Stack, name: str, command: str, workers: int = 1) -> str:
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
-                return url
+                return url, find_process(stack.processes[name].pid, "uvicorn")
         except httpx.HTTPError:
             time.sleep(0.2)
     raise RuntimeError(f"{name} did not start:\n{stack.logs(name)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One server under load: what wrk saw, and CPU milliseconds per request (server; PostgreSQL)."""
+
+    load: Load
+    server_cpu_ms: float
+    postgres_cpu_ms: float
+
+
+def _loaded(url: str, server_pid: int, headers: dict[str, str]) -> Run:
+    postmaster = postmaster_pid()
+    before = tree_cpu_seconds(server_pid), tree_cpu_seconds(postmaster) if postmaster else 0.0
+    load = wrk(url, seconds=SECONDS, connections=CONNECTIONS, headers=headers)
+    after = tree_cpu_seconds(server_pid), tree_cpu_seconds(postmaster) if postmaster else 0.0
+    requests = max(load.requests_per_second * SECONDS, 1.0)
+    return Run(load, (after[0] - before[0]) * 1000 / requests, (after[1] - before[1]) * 1000 / requests)
 
 
 def _check_same_json(urls: dict[str, str], paths: dict[str, str], headers: dict[str, str]) -> None:
@@ -97,23 +119,24 @@ def _shape(value: object) -> object:
     return type(value).__name__
 
 
-def _measure(runs: dict[str, Callable[[], Load]]) -> dict[str, list[Load]]:
-    """Every run ``ROUNDS`` times, alternating (and reversing the order each round)."""
-    results: dict[str, list[Load]] = {name: [] for name in runs}
+def _alternating(runs: dict[str, Callable[[], Run]]) -> dict[str, Run]:
+    """Every run ``ROUNDS`` times, alternating (the order reversed each round); the medians."""
+    results: dict[str, list[Run]] = {name: [] for name in runs}
     names = list(runs)
     for round_no in range(ROUNDS):
         for name in names if round_no % 2 == 0 else reversed(names):
             results[name].append(runs[name]())
-    return results
+    return {name: _median(got) for name, got in results.items()}
 
 
-def _median(loads: list[Load]) -> Load:
-    return Load(
-        statistics.median(x.requests_per_second for x in loads),
-        statistics.median(x.p50_ms for x in loads),
-        statistics.median(x.p99_ms for x in loads),
-        sum(x.errors for x in loads),
+def _median(runs: list[Run]) -> Run:
+    load = Load(
+        statistics.median(r.load.requests_per_second for r in runs),
+        statistics.median(r.load.p50_ms for r in runs),
+        statistics.median(r.load.p99_ms for r in runs),
+        sum(r.load.errors for r in runs),
     )
+    return Run(load, statistics.median(r.server_cpu_ms for r in runs), statistics.median(r.postgres_cpu_ms for r in runs))
 
 
 def main() -> list[dict[str, object]]:
@@ -144,32 +167,33 @@ def main() -> list[dict[str, object]]:
 
 
 def _compare(stack: Stack, paths: dict[str, str], headers: dict[str, str]) -> list[dict[str, object]]:
-    urls = {"cadenza": _start(stack, "web", _web_command()), "peer": _start(stack, "peer", PEER)}
-    _check_same_json(urls, paths, headers)
-    print(f"one web process each; wrk, {CONNECTIONS} connections, {SECONDS} s runs, {ROUNDS} alternating rounds")
+    servers = {"cadenza": _start(stack, "web", _web_command()), "peer": _start(stack, "peer", PEER)}
+    _check_same_json({name: url for name, (url, _) in servers.items()}, paths, headers)
+    print(f"\none web process each; wrk, {CONNECTIONS} connections, {SECONDS} s runs, {ROUNDS} alternating rounds")
     rows, records = [], []
     for label, path in paths.items():
-        for base in urls.values():  # warm-up: pools, prepared statements, caches
-            wrk(base + path, seconds=1, connections=CONNECTIONS, headers=headers)
-        runs = {
-            name: (lambda base=base: wrk(base + path, seconds=SECONDS, connections=CONNECTIONS, headers=headers))
-            for name, base in urls.items()
-        }
-        got = {name: _median(loads) for name, loads in _measure(runs).items()}
+        for url, _ in servers.values():  # warm-up: pools, prepared statements, caches
+            wrk(url + path, seconds=1, connections=CONNECTIONS, headers=headers)
+        runs = {name: functools.partial(_loaded, url + path, pid, headers) for name, (url, pid) in servers.items()}
+        got = _alternating(runs)
         c, p = got["cadenza"], got["peer"]
-        ratio = c.requests_per_second / p.requests_per_second
         rows.append([
-            label, f"{c.requests_per_second:.0f}", f"{p.requests_per_second:.0f}", f"{ratio:.2f}x",
-            f"{c.p50_ms:.1f}", f"{p.p50_ms:.1f}", f"{c.p99_ms:.1f}", f"{p.p99_ms:.1f}",
-            f"{GOALS[label]:.1f}x" + (", p99<=100" if label != "/health/live" else ""), c.errors + p.errors,
+            label, f"{c.load.requests_per_second:.0f}", f"{p.load.requests_per_second:.0f}", _ratio(c.load, p.load),
+            f"{c.load.p50_ms:.1f} / {p.load.p50_ms:.1f}", f"{c.load.p99_ms:.1f} / {p.load.p99_ms:.1f}",
+            f"{c.server_cpu_ms:.2f} / {p.server_cpu_ms:.2f}", f"{c.postgres_cpu_ms:.2f} / {p.postgres_cpu_ms:.2f}",
+            _cpu_ratio(c, p), f"{GOALS[label]:.1f}x", c.load.errors + p.load.errors,
         ])
         records.append({
             "bench": "reads", "endpoint": label, "connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS,
-            "cadenza": _record(c), "peer": _record(p), "ratio": ratio,
+            "cadenza": _record(c), "peer": _record(p),
         })
-    headers_row = ["endpoint", "cadenza req/s", "peer req/s", "ratio", "c p50 ms", "p p50 ms", "c p99 ms",
-                   "p p99 ms", "goal", "errors"]
-    print(table(headers_row, rows))
+    print(table(
+        ["endpoint", "cadenza req/s", "peer req/s", "ratio", "p50 ms c/p", "p99 ms c/p", "web CPU ms/req c/p",
+         "PG CPU ms/req c/p", "CPU ratio", "goal", "errors"],
+        rows,
+    ))
+    print("goal: the ratio of req/s; p99 <= 100 ms for the API reads. CPU ratio: the peer's web+PG CPU per request")
+    print("over Cadenza's, what the throughput ratio tends to when both get the same CPU.")
     stack.stop_process("web")
     stack.stop_process("peer")
     return records
@@ -177,30 +201,42 @@ def _compare(stack: Stack, paths: dict[str, str], headers: dict[str, str]) -> li
 
 def _scale(stack: Stack, paths: dict[str, str], headers: dict[str, str]) -> dict[str, object]:
     """Cadenza alone: one web process, then two (``WEB_CONCURRENCY=2``), same endpoints."""
-    per_workers: dict[int, dict[str, Load]] = {}
+    per_workers: dict[int, dict[str, Run]] = {}
     for workers in (1, 2):
-        base = _start(stack, "web", _web_command(), workers=workers)
+        url, pid = _start(stack, "web", _web_command(), workers=workers)
         per_workers[workers] = {}
         for label, path in paths.items():
-            wrk(base + path, seconds=1, connections=CONNECTIONS, headers=headers)
-            loads = [wrk(base + path, seconds=SECONDS, connections=CONNECTIONS, headers=headers) for _ in range(ROUNDS)]
-            per_workers[workers][label] = _median(loads)
+            wrk(url + path, seconds=1, connections=CONNECTIONS, headers=headers)
+            per_workers[workers][label] = _median([_loaded(url + path, pid, headers) for _ in range(ROUNDS)])
         stack.stop_process("web")
     rows = []
     for label in paths:
         one, two = per_workers[1][label], per_workers[2][label]
-        rows.append([label, f"{one.requests_per_second:.0f}", f"{two.requests_per_second:.0f}",
-                     f"{two.requests_per_second / one.requests_per_second:.2f}x", f"{two.p99_ms:.1f}"])
-    print(f"\nCadenza, WEB_CONCURRENCY=1 then 2 (this machine has {os.cpu_count()} cores, shared with PostgreSQL and wrk)")
-    print(table(["endpoint", "1 process req/s", "2 processes req/s", "growth", "2 proc p99 ms"], rows))
+        rows.append([label, f"{one.load.requests_per_second:.0f}", f"{two.load.requests_per_second:.0f}",
+                     _ratio(two.load, one.load), f"{one.load.p99_ms:.1f}", f"{two.load.p99_ms:.1f}"])
+    print(f"\nCadenza, WEB_CONCURRENCY=1 then 2 ({os.cpu_count()} cores here, shared with PostgreSQL and wrk)")
+    print(table(["endpoint", "1 process req/s", "2 processes req/s", "growth", "p99 ms (1)", "p99 ms (2)"], rows))
     return {
         "bench": "reads-scaling",
-        "per_workers": {w: {k: _record(v) for k, v in loads.items()} for w, loads in per_workers.items()},
+        "per_workers": {w: {k: _record(v) for k, v in runs.items()} for w, runs in per_workers.items()},
     }
 
 
-def _record(load: Load) -> dict[str, float]:
-    return {"req_s": load.requests_per_second, "p50_ms": load.p50_ms, "p99_ms": load.p99_ms, "errors": load.errors}
+def _ratio(a: Load, b: Load) -> str:
+    return f"{a.requests_per_second / b.requests_per_second:.2f}x" if b.requests_per_second else "-"
+
+
+def _cpu_ratio(cadenza: Run, peer: Run) -> str:
+    mine = cadenza.server_cpu_ms + cadenza.postgres_cpu_ms
+    return f"{(peer.server_cpu_ms + peer.postgres_cpu_ms) / mine:.2f}x" if mine else "-"
+
+
+def _record(run: Run) -> dict[str, float]:
+    load = run.load
+    return {
+        "req_s": load.requests_per_second, "p50_ms": load.p50_ms, "p99_ms": load.p99_ms, "errors": load.errors,
+        "web_cpu_ms": run.server_cpu_ms, "postgres_cpu_ms": run.postgres_cpu_ms,
+    }
 
 
 def _web_command() -> str:

@@ -9,6 +9,8 @@ denylist is asked concurrently with the statement, so the account check costs no
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import functools
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -18,19 +20,34 @@ from api.auth.guards import bearer_token, is_revoked, require_bearer_token
 from api.auth.tokens import ACCESS, TokenClaims, decode_token
 from api.context import AppContext
 from core.errors import Unauthorized
+from core.settings import AuthSettings
 
 T = TypeVar("T")
 
 
 def access_claims(request: Request, ctx: AppContext) -> TokenClaims:
     """Dependency: the verified claims of the bearer access token (401 without one)."""
-    return decode_token(ctx.settings.auth, require_bearer_token(request), expected_type=ACCESS)
+    return verified_access(ctx.settings.auth, require_bearer_token(request))
 
 
 def optional_claims(request: Request, ctx: AppContext) -> TokenClaims | None:
     """Dependency: the claims of the bearer token, or ``None`` without one (a bad token is still a 401)."""
     token = bearer_token(request)
-    return None if token is None else decode_token(ctx.settings.auth, token, expected_type=ACCESS)
+    return None if token is None else verified_access(ctx.settings.auth, token)
+
+
+def verified_access(settings: AuthSettings, token: str) -> TokenClaims:
+    """``decode_token`` for access tokens, remembered per token: a client polls with the same token
+    many times, and its signature, type and claims cannot change; only its expiry is checked again."""
+    claims = _decoded_access(settings, token)
+    if claims.exp <= dt.datetime.now(dt.UTC):
+        raise Unauthorized("the token has expired", error_code="token_expired")
+    return claims
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_access(settings: AuthSettings, token: str) -> TokenClaims:
+    return decode_token(settings, token, expected_type=ACCESS)  # failures raise, and are not cached
 
 
 async def read_as(ctx: AppContext, claims: TokenClaims | None, read: Awaitable[T]) -> T:
