@@ -27,13 +27,23 @@ def tree(pid: int) -> list[int]:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    total = 0.0
+    """User and system CPU of the tree, including children the root has reaped (ended backends)."""
+    total = _reaped_children_seconds(pid)
     for member in tree(pid):
         try:
             total += sum(proc_cpu_seconds(member))
         except OSError:
             pass  # ended meanwhile
     return total
+
+
+def _reaped_children_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
 
 
 def postmaster_pid() -> int | None:

@@ -31,7 +31,9 @@ def create_read_engine(settings: DatabaseSettings, *, pool_size: int | None = No
     return create_async_engine(
         settings.url,
         pool_size=pool_size or settings.pool_size,
-        max_overflow=5,
+        # No overflow: under a burst, connections made for it and closed again each cost a
+        # PostgreSQL backend start (and re-preparing every statement); queue for a pooled one.
+        max_overflow=0,
         pool_pre_ping=False,
         pool_recycle=1800,
         isolation_level="AUTOCOMMIT",
