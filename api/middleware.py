@@ -17,6 +17,13 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UNLOGGED_PATHS = frozenset({"/health/live", "/health/ready", "/metrics", "/metrics/"})
 
 
+#: Liveness only says the process and its event loop answer: it is answered here, at the edge,
+#: without the app (orchestrators poll it often). ``api.health`` still documents it in the schema.
+LIVENESS_PATH = "/health/live"
+_ALIVE = b'{"status":"ok"}'
+_ALIVE_HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(_ALIVE)).encode())]
+
+
 class RequestIdMiddleware:
     """Accept a sane incoming ``X-Request-ID`` or make one; echo it; log one line per request."""
 
@@ -29,6 +36,9 @@ class RequestIdMiddleware:
             return
         request_id = _incoming_id(scope) or new_request_id()
         header = (b"x-request-id", request_id.encode())
+        if scope["path"] == LIVENESS_PATH and scope["method"] == "GET":
+            await _answer_alive(send, header)
+            return
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -52,6 +62,11 @@ class RequestIdMiddleware:
                 }
                 log_fast(log, "request", fields)
             request_id_var.reset(token)
+
+
+async def _answer_alive(send: Send, request_id: tuple[bytes, bytes]) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [*_ALIVE_HEADERS, request_id]})
+    await send({"type": "http.response.body", "body": _ALIVE})
 
 
 def _incoming_id(scope: Scope) -> str | None:
