@@ -32,9 +32,8 @@ from api.relationships.controllers import RelationshipsController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
-from storage.db import create_engine, create_read_engine, create_session_factory
+from storage.db import ReadDatabase, create_engine, create_session_factory
 from storage.objects import create_object_store
-from storage.repositories.reads import ReadDatabase
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -48,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(settings.database)
         store = create_object_store(settings.storage)
         await store.ensure_ready()
-        reads = ReadDatabase(create_read_engine(settings.database))
+        reads = await ReadDatabase.open(settings.database)
         holder["ctx"] = AppContext(
             settings=settings,
             engine=engine,
@@ -62,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await store.close()
             await engine.dispose()
-            await reads.dispose()
+            await reads.close()
             await redis.aclose()
             await pubsub_redis.aclose()
 

@@ -11,11 +11,11 @@ import msgspec
 from sqlalchemy import Select, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
+from storage.db import ReadDatabase
 from storage.models.jobs import Job, JobStep
 from storage.repositories.reads import (
     CallerRow,
     CompiledRead,
-    ReadDatabase,
     as_text,
     caller_json,
     decode,

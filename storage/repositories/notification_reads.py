@@ -10,8 +10,9 @@ import msgspec
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.dialects.postgresql import UUID
 
+from storage.db import ReadDatabase
 from storage.models.notifications import Notification
-from storage.repositories.reads import CallerRow, CompiledRead, ReadDatabase, caller_json, decode, json_object, json_page
+from storage.repositories.reads import CallerRow, CompiledRead, caller_json, decode, json_object, json_page
 
 #: The keys of each item's JSON object, in the field order of ``api``'s ``NotificationOut``, which
 #: decodes them directly (a test keeps the two equal).

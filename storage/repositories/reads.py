@@ -6,16 +6,15 @@ policy need, children aggregated to JSON inside PostgreSQL) come back as one row
 which ``msgspec`` decodes into the structs below and in the ``*_reads`` modules. The JSON keys are
 generated from the structs' fields, so SQL and structs cannot drift apart.
 
-Statements are built with SQLAlchemy Core once per shape and compiled once; each request then only
-binds its parameters (no statement construction, no cache-key walk) on the read engine
-(``storage.db.create_read_engine``: autocommit, so no BEGIN/ROLLBACK around the statement, and no
-pre-ping; a connection found dead is retried once).
+Statements are built with SQLAlchemy Core once per shape and compiled once for asyncpg; each
+request then only binds its parameters (no statement construction, no cache-key walk) and runs it
+on the read pool (``storage.db.ReadDatabase``: plain asyncpg, no transaction around the statement,
+no pre-ping; a connection found dead is retried once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -23,16 +22,14 @@ from typing import Any, TypeVar
 import msgspec
 from sqlalchemy import ColumnElement, Integer, Select, Text, bindparam, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from storage.models.users import User
 
-log = logging.getLogger("cadenza.reads")
 T = TypeVar("T")
 
-__all__ = ["CallerRow", "CompiledRead", "ReadDatabase", "caller_json", "decode", "json_object", "json_page"]
+__all__ = ["CallerRow", "CompiledRead", "caller_json", "decode", "json_object", "json_page"]
 
 
 class CallerRow(msgspec.Struct, frozen=True):
@@ -98,8 +95,11 @@ def decode(text: str | None, type_: type[T]) -> T | None:
     return None if text is None else msgspec.json.decode(text, type=type_)
 
 
+_DIALECT = asyncpg_dialect()
+
+
 class CompiledRead:
-    """A Core statement compiled once for the read engine's dialect; run with named parameters."""
+    """A Core statement compiled once for asyncpg; run with named parameters (``ReadDatabase``)."""
 
     def __init__(self, build: Callable[[], Select[Any]]) -> None:
         self._build = build
@@ -109,37 +109,12 @@ class CompiledRead:
         self._constants: dict[str, object] = {}
         self._required: frozenset[str] = frozenset()
 
-    def bind(self, engine: AsyncEngine, params: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
+    def bind(self, params: Mapping[str, object]) -> tuple[str, tuple[object, ...]]:
+        """The SQL (asyncpg's ``$n`` placeholders) and its arguments in order."""
         if self._sql is None:
-            compiled = self._build().compile(dialect=engine.dialect)
+            compiled = self._build().compile(dialect=_DIALECT)
             self._required = frozenset(name for bind, name in compiled.bind_names.items() if not bind.unique)
             self._names = tuple(compiled.positiontup or ())
             self._constants = {k: v for k, v in compiled.params.items() if k not in self._required}
             self._sql = compiled.string
         return self._sql, tuple(params[n] if n in self._required else self._constants[n] for n in self._names)
-
-
-class ReadDatabase:
-    """Runs compiled reads on an autocommit engine without pre-ping, retrying a dead connection once."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-
-    async def fetch_row(self, read: CompiledRead, **params: object) -> tuple[Any, ...]:
-        """The one row of ``read`` (every read statement answers exactly one row)."""
-        sql, args = read.bind(self.engine, params)
-        for attempt in (1, 2):
-            try:
-                async with self.engine.connect() as conn:
-                    result = await conn.exec_driver_sql(sql, args)
-                    return tuple(result.one())
-            except DBAPIError as exc:
-                # Without pre-ping, a connection PostgreSQL dropped (a restart) is found dead only
-                # when used; SQLAlchemy then invalidates the pool, so one retry gets a fresh one.
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-                log.warning("read connection was dead; retrying once on a new one")
-        raise AssertionError("unreachable")
-
-    async def dispose(self) -> None:
-        await self.engine.dispose()

@@ -16,13 +16,13 @@ import msgspec
 from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal_column, select
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
+from storage.db import ReadDatabase
 from storage.models.jobs import Job
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import Role, User
 from storage.repositories.reads import (
     CallerRow,
     CompiledRead,
-    ReadDatabase,
     as_text,
     caller_json,
     decode,

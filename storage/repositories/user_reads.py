@@ -10,11 +10,11 @@ import msgspec
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects.postgresql import UUID
 
+from storage.db import ReadDatabase
 from storage.models.users import User
 from storage.repositories.reads import (
     CallerRow,
     CompiledRead,
-    ReadDatabase,
     as_text,
     caller_json,
     decode,

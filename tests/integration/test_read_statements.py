@@ -1,8 +1,9 @@
 """The read path clients poll: one SQL statement per request, ETags, and a dead connection retried.
 
 The app runs in-process (``create_app`` + Litestar's ``AsyncTestClient``) on the session's real
-PostgreSQL and Redis. Statements are counted on every engine with SQLAlchemy's
-``before_cursor_execute``, so the caller's account check is counted with the resource.
+PostgreSQL and Redis. Statements are counted on every SQLAlchemy engine with
+``before_cursor_execute`` and on the read pool, so the caller's account check is counted with the
+resource wherever it would be made.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from api.auth.guards import revoked_access_key
 from api.auth.tokens import ACCESS, decode_token
 from core.logging import JsonFormatter
 from core.settings import Settings
-from storage.db import READ_APPLICATION_NAME, create_engine, create_session_factory
+from storage.db import READ_APPLICATION_NAME, ReadDatabase, create_engine, create_session_factory
 from storage.models.jobs import JobStep
 from storage.models.users import User
 from tests.integration import reads_support as seed
@@ -72,16 +73,19 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 
 @contextmanager
 def counted_statements() -> Iterator[list[str]]:
-    """Every SQL statement any engine of this process sends while the block runs."""
+    """Every SQL statement this process sends while the block runs: through any SQLAlchemy engine
+    (``before_cursor_execute``, sessions included) and through the read pool (plain asyncpg)."""
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
         statements.append(statement)
 
     event.listen(Engine, "before_cursor_execute", count)
+    ReadDatabase.statement_hooks.append(statements.append)
     try:
         yield statements
     finally:
+        ReadDatabase.statement_hooks.remove(statements.append)
         event.remove(Engine, "before_cursor_execute", count)
 
 
