@@ -147,7 +147,12 @@ def main() -> dict[str, object]:
     mw_old, mw_new = mw_old - bare, mw_new - bare
     rows = [
         ["log line (record + JSON + write)", f"{line_old:.1f}", f"{line_new:.1f}", f"{line_old / line_new:.1f}x"],
-        ["request-id middleware + its line (app alone subtracted)", f"{mw_old:.1f}", f"{mw_new:.1f}", f"{mw_old / mw_new:.1f}x"],
+        [
+            "request-id middleware + its line (app alone subtracted)",
+            f"{mw_old:.1f}",
+            f"{mw_new:.1f}",
+            f"{mw_old / mw_new:.1f}x",
+        ],
     ]
     print(f"request logging, in-process, CPU µs per request (best of 3 x {CALLS}); goal: under {GOAL_US:.0f} µs")
     print(table(["", "before", "after", "speed-up"], rows))

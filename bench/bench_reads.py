@@ -136,7 +136,9 @@ def _median(runs: list[Run]) -> Run:
         statistics.median(r.load.p99_ms for r in runs),
         sum(r.load.errors for r in runs),
     )
-    return Run(load, statistics.median(r.server_cpu_ms for r in runs), statistics.median(r.postgres_cpu_ms for r in runs))
+    server = statistics.median(r.server_cpu_ms for r in runs)
+    postgres = statistics.median(r.postgres_cpu_ms for r in runs)
+    return Run(load, server, postgres)
 
 
 def main() -> list[dict[str, object]]:
@@ -177,21 +179,9 @@ def _compare(stack: Stack, paths: dict[str, str], headers: dict[str, str]) -> li
         runs = {name: functools.partial(_loaded, url + path, pid, headers) for name, (url, pid) in servers.items()}
         got = _alternating(runs)
         c, p = got["cadenza"], got["peer"]
-        rows.append([
-            label, f"{c.load.requests_per_second:.0f}", f"{p.load.requests_per_second:.0f}", _ratio(c.load, p.load),
-            f"{c.load.p50_ms:.1f} / {p.load.p50_ms:.1f}", f"{c.load.p99_ms:.1f} / {p.load.p99_ms:.1f}",
-            f"{c.server_cpu_ms:.2f} / {p.server_cpu_ms:.2f}", f"{c.postgres_cpu_ms:.2f} / {p.postgres_cpu_ms:.2f}",
-            _cpu_ratio(c, p), f"{GOALS[label]:.1f}x", c.load.errors + p.load.errors,
-        ])
-        records.append({
-            "bench": "reads", "endpoint": label, "connections": CONNECTIONS, "seconds": SECONDS, "rounds": ROUNDS,
-            "cadenza": _record(c), "peer": _record(p),
-        })
-    print(table(
-        ["endpoint", "cadenza req/s", "peer req/s", "ratio", "p50 ms c/p", "p99 ms c/p", "web CPU ms/req c/p",
-         "PG CPU ms/req c/p", "CPU ratio", "goal", "errors"],
-        rows,
-    ))
+        rows.append(_row(label, c, p))
+        records.append({"bench": "reads", "endpoint": label, "cadenza": _record(c), "peer": _record(p)})
+    print(table(COMPARE_HEADERS, rows))
     print("goal: the ratio of req/s; p99 <= 100 ms for the API reads. CPU ratio: the peer's web+PG CPU per request")
     print("over Cadenza's, what the throughput ratio tends to when both get the same CPU.")
     stack.stop_process("web")
@@ -212,14 +202,46 @@ def _scale(stack: Stack, paths: dict[str, str], headers: dict[str, str]) -> dict
     rows = []
     for label in paths:
         one, two = per_workers[1][label], per_workers[2][label]
-        rows.append([label, f"{one.load.requests_per_second:.0f}", f"{two.load.requests_per_second:.0f}",
-                     _ratio(two.load, one.load), f"{one.load.p99_ms:.1f}", f"{two.load.p99_ms:.1f}"])
+        rps = f"{one.load.requests_per_second:.0f}", f"{two.load.requests_per_second:.0f}"
+        rows.append([label, *rps, _ratio(two.load, one.load), f"{one.load.p99_ms:.1f}", f"{two.load.p99_ms:.1f}"])
     print(f"\nCadenza, WEB_CONCURRENCY=1 then 2 ({os.cpu_count()} cores here, shared with PostgreSQL and wrk)")
     print(table(["endpoint", "1 process req/s", "2 processes req/s", "growth", "p99 ms (1)", "p99 ms (2)"], rows))
     return {
         "bench": "reads-scaling",
         "per_workers": {w: {k: _record(v) for k, v in runs.items()} for w, runs in per_workers.items()},
     }
+
+
+COMPARE_HEADERS = [
+    "endpoint",
+    "cadenza req/s",
+    "peer req/s",
+    "ratio",
+    "p50 ms c/p",
+    "p99 ms c/p",
+    "web CPU ms/req c/p",
+    "PG CPU ms/req c/p",
+    "CPU ratio",
+    "goal",
+    "errors",
+]
+
+
+def _row(label: str, c: Run, p: Run) -> list[object]:
+    """One line of the comparison: Cadenza (c) beside the peer (p)."""
+    return [
+        label,
+        f"{c.load.requests_per_second:.0f}",
+        f"{p.load.requests_per_second:.0f}",
+        _ratio(c.load, p.load),
+        f"{c.load.p50_ms:.1f} / {p.load.p50_ms:.1f}",
+        f"{c.load.p99_ms:.1f} / {p.load.p99_ms:.1f}",
+        f"{c.server_cpu_ms:.2f} / {p.server_cpu_ms:.2f}",
+        f"{c.postgres_cpu_ms:.2f} / {p.postgres_cpu_ms:.2f}",
+        _cpu_ratio(c, p),
+        f"{GOALS[label]:.1f}x",
+        c.load.errors + p.load.errors,
+    ]
 
 
 def _ratio(a: Load, b: Load) -> str:
@@ -234,8 +256,12 @@ def _cpu_ratio(cadenza: Run, peer: Run) -> str:
 def _record(run: Run) -> dict[str, float]:
     load = run.load
     return {
-        "req_s": load.requests_per_second, "p50_ms": load.p50_ms, "p99_ms": load.p99_ms, "errors": load.errors,
-        "web_cpu_ms": run.server_cpu_ms, "postgres_cpu_ms": run.postgres_cpu_ms,
+        "req_s": load.requests_per_second,
+        "p50_ms": load.p50_ms,
+        "p99_ms": load.p99_ms,
+        "errors": load.errors,
+        "web_cpu_ms": run.server_cpu_ms,
+        "postgres_cpu_ms": run.postgres_cpu_ms,
     }
 
 

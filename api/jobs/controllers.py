@@ -23,7 +23,9 @@ class JobsController(Controller):
     dependencies = {"claims": Provide(access_claims, sync_to_thread=False)}  # noqa: RUF012 - read by Litestar
 
     @get("/{job_id:uuid}", responses=NOT_MODIFIED)
-    async def get_job(self, request: Request, job_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> Response[JobOut]:
+    async def get_job(
+        self, request: Request, job_id: uuid.UUID, ctx: AppContext, claims: TokenClaims
+    ) -> Response[JobOut]:
         """The job's state and each step's state, progress, attempts and error.
 
         Answers with an ``ETag`` that changes with any step; ``If-None-Match`` with the current one

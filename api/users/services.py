@@ -60,7 +60,8 @@ class UserService:
 
     async def own_account(self, claims: TokenClaims) -> UserOut:
         """The caller's account: its row is both the account check and the body (one statement)."""
-        user = check_account(claims, await read_as(self.ctx, claims, user_reads.own_account(self.ctx.reads, claims.sub)))
+        account = await read_as(self.ctx, claims, user_reads.own_account(self.ctx.reads, claims.sub))
+        user = check_account(claims, account)
         return user_out(user, await photo_links(self.ctx, user))
 
     async def public_profile(self, claims: TokenClaims, user_id: uuid.UUID) -> PublicUserOut:

@@ -56,7 +56,9 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/api/v1/recordings/{recording_id}", response_model=RecordingOut)
-    async def get_recording(recording_id: uuid.UUID, user: CurrentUser, session: Session, request: Request):  # noqa: ANN202
+    async def get_recording(  # noqa: ANN202
+        recording_id: uuid.UUID, user: CurrentUser, session: Session, request: Request
+    ):
         recording = await session.get(Recording, recording_id, options=[selectinload(Recording.renditions)])
         if recording is None or recording.status == "deleted" or not await _may_view(session, user, recording):
             raise HTTPException(404, "no such recording")
@@ -64,7 +66,9 @@ def create_app() -> FastAPI:
         return _present(request.app.state.settings, recording, job_ids.get(recording.id))
 
     @app.get("/api/v1/recordings", response_model=RecordingPage)
-    async def list_recordings(user: CurrentUser, session: Session, request: Request, limit: int = 20, offset: int = 0):  # noqa: ANN202
+    async def list_recordings(  # noqa: ANN202
+        user: CurrentUser, session: Session, request: Request, limit: int = 20, offset: int = 0
+    ):
         where = [Recording.owner_id == user.id, Recording.status != "deleted"]
         total = (await session.execute(select(func.count()).select_from(Recording).where(*where))).scalar_one()
         stmt = (

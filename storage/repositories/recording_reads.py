@@ -184,4 +184,11 @@ async def recording_page(
     return decode(caller, CallerRow), total, msgspec.json.decode(items, type=list[RecordingView])
 
 
-__all__ = ["RecordingDetail", "RecordingListFilter", "RecordingView", "RenditionView", "recording_detail", "recording_page"]
+__all__ = [
+    "RecordingDetail",
+    "RecordingListFilter",
+    "RecordingView",
+    "RenditionView",
+    "recording_detail",
+    "recording_page",
+]

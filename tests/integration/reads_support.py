@@ -16,7 +16,13 @@ from storage.models.notifications import Notification
 from storage.models.recordings import Recording, Rendition
 from storage.models.users import User
 
-STEPS = (("probe", "ingest"), ("render", "transcode"), ("thumbnails", "images"), ("finalize", "ingest"), ("notify", "notify"))
+STEPS = (
+    ("probe", "ingest"),
+    ("render", "transcode"),
+    ("thumbnails", "images"),
+    ("finalize", "ingest"),
+    ("notify", "notify"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,25 +56,45 @@ async def recording(
     """A ready video recording with two renditions and a finished five-step job: (recording, job) ids."""
     rec_id, job_id, now = new_id(), new_id(), created_at or utcnow()
     base = f"recordings/{owner_id}/{rec_id}"
-    async with sessions.begin() as session:
-        session.add(
-            Recording(
-                id=rec_id, owner_id=owner_id, title="Etude", status="ready", media_kind="video",
-                original_key=f"{base}/original", size_bytes=1000, duration_seconds=5.0, width=1280, height=720,
-                thumbnail_key=f"{base}/thumbnail.jpg", poster_key=f"{base}/poster.jpg", created_at=now, ready_at=now,
-                renditions=[
-                    Rendition(name=n, storage_key=f"{base}/{n}.mp4", content_type="video/mp4", width=w, height=h,
-                              bitrate=1000, size_bytes=500, duration_seconds=5.0)
-                    for n, w, h in (("hd", 1280, 720), ("sd", 854, 480))
-                ],
-            )
+    renditions = [
+        Rendition(
+            name=name,
+            storage_key=f"{base}/{name}.mp4",
+            content_type="video/mp4",
+            width=width,
+            height=height,
+            bitrate=1000,
+            size_bytes=500,
+            duration_seconds=5.0,
         )
+        for name, width, height in (("hd", 1280, 720), ("sd", 854, 480))
+    ]
+    row = Recording(
+        id=rec_id,
+        owner_id=owner_id,
+        title="Etude",
+        status="ready",
+        media_kind="video",
+        original_key=f"{base}/original",
+        size_bytes=1000,
+        duration_seconds=5.0,
+        width=1280,
+        height=720,
+        thumbnail_key=f"{base}/thumbnail.jpg",
+        poster_key=f"{base}/poster.jpg",
+        created_at=now,
+        ready_at=now,
+        renditions=renditions,
+    )
+    async with sessions.begin() as session:
+        session.add(row)
         await session.flush()
         steps = [
             JobStep(name=name, queue=queue, position=i, state="succeeded", progress=1.0, attempts=1)
             for i, (name, queue) in enumerate(STEPS)
         ]
-        session.add(Job(id=job_id, recording_id=rec_id, owner_id=owner_id, plan="video", state="succeeded", steps=steps))
+        job = Job(id=job_id, recording_id=rec_id, owner_id=owner_id, plan="video", state="succeeded", steps=steps)
+        session.add(job)
     return rec_id, job_id
 
 

@@ -110,7 +110,9 @@ async def test_each_hot_read_is_one_statement_account_check_included(
     assert len(statements) == 1, statements
 
 
-async def test_a_page_of_fifty_recordings_comes_with_renditions_and_job_ids(client: AsyncTestClient, world: World) -> None:
+async def test_a_page_of_fifty_recordings_comes_with_renditions_and_job_ids(
+    client: AsyncTestClient, world: World
+) -> None:
     r = await client.get("/api/v1/recordings?limit=50", headers=world.owner.headers)
     body = r.json()
     assert body["total"] == 56 and len(body["items"]) == 50
