@@ -33,7 +33,7 @@ from api.relationships.controllers import RelationshipsController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
-from storage.db import create_engine, create_session_factory
+from storage.db import ReadDatabase, create_engine, create_session_factory
 from storage.objects import create_object_store
 
 
@@ -48,14 +48,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(settings.database)
         store = create_object_store(settings.storage)
         await store.ensure_ready()
+        reads = await ReadDatabase.open(settings.database)
         holder["ctx"] = AppContext(
-            settings=settings, engine=engine, sessions=create_session_factory(engine), redis=redis, store=store
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            redis=redis,
+            store=store,
+            reads=reads,
         )
         try:
             yield
         finally:
             await store.close()
             await engine.dispose()
+            await reads.close()
             await redis.aclose()
             await pubsub_redis.aclose()
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
 from storage.objects import ObjectStore
+from storage.db import ReadDatabase
 
 
 @dataclass(slots=True)
@@ -18,3 +19,5 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     store: ObjectStore
+    #: The pool of the one-statement reads clients poll (asyncpg, no pre-ping; see storage.db).
+    reads: ReadDatabase

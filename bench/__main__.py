@@ -22,7 +22,7 @@ import traceback
 from bench.common import BENCH_DIR
 
 #: name → module under ``bench``; run in this order.
-BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload"}
+BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "reads": "bench.bench_reads"}
 RESULTS = BENCH_DIR / "results.jsonl"
 
 

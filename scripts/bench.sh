@@ -7,6 +7,10 @@ cd "$CZ_ROOT"
 
 VAR_DIR=.var/bench
 BOOTSTRAP_DEV=1 bash scripts/bootstrap.sh
+# The read benchmark's load generator (Debian's wrk); installed only as root, else it must be there.
+if ! command -v wrk >/dev/null && [[ $(id -u) == 0 ]]; then
+    apt-get install -y -q wrk >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
+fi
 
 stop_services() { bash scripts/services.sh stop "$VAR_DIR" || cz_say "warning: could not stop the services in $VAR_DIR"; }
 trap stop_services EXIT

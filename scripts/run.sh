@@ -5,6 +5,7 @@
 #   PORT        web port (default 8000; a free port is picked when 8000 is taken)
 #   PROCFILE    Procfile to run (default: Procfile)
 #   PUBLIC_BASE_URL, STORAGE_URL   defaults: http://127.0.0.1:$PORT, file://.var/objects
+#   WEB_CONCURRENCY  web processes behind the one port (uvicorn --workers; default 1)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CZ_ROOT"
@@ -75,6 +76,7 @@ fi
 echo
 echo "Cadenza is running: open http://127.0.0.1:$PORT  (Ctrl-C stops everything)"
 echo "API docs: http://127.0.0.1:$PORT/schema/swagger"
+echo "web processes: ${WEB_CONCURRENCY:-1} (WEB_CONCURRENCY=N make run for more)"
 echo
 
 # honcho in the background so that this shell can act on signals while it runs;

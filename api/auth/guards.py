@@ -3,8 +3,10 @@ denylist, and ``require_verified`` for actions that need a confirmed e-mail addr
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Protocol
+import uuid
+from typing import Protocol, TypeVar
 
 from litestar import Request
 from redis.asyncio import Redis
@@ -42,17 +44,38 @@ async def current_user(request: Request, ctx: AppContext) -> User:
 async def user_for_token(ctx: AppContext, token: str) -> User:
     """The active user an access token belongs to; 401 with the reason's error code otherwise."""
     claims = decode_token(ctx.settings.auth, token, expected_type=ACCESS)
-    if await _is_revoked(ctx.redis, claims):
+    if await is_revoked(ctx.redis, claims):
         raise Unauthorized("the token has been revoked", error_code="token_revoked")
     async with ctx.sessions() as session:
         user = await UserRepository(session).get(claims.sub)
-    if user is None or not user.is_active:
+    return check_account(claims, user)
+
+
+class Account(Protocol):
+    """What the account check reads from a caller's row (a ``User``, or a read's ``CallerRow``)."""
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def password_changed_at(self) -> dt.datetime | None: ...
+
+    @property
+    def session_version(self) -> int: ...
+
+
+A = TypeVar("A", bound=Account)
+
+
+def check_account(claims: TokenClaims, account: A | None) -> A:
+    """The caller's account if ``claims`` may still act for it; 401 with the reason's error code otherwise."""
+    if account is None or not account.is_active:
         raise Unauthorized("the account is not active", error_code="account_inactive")
-    if claims.password_version != password_version(user.password_changed_at):
+    if claims.password_version != password_version(account.password_changed_at):
         raise Unauthorized("the password has changed since this token was issued", error_code="token_revoked")
-    if claims.session_version != user.session_version:  # deactivated (or promoted) since
+    if claims.session_version != account.session_version:  # deactivated (or promoted) since
         raise Unauthorized("every session of the account has been ended", error_code="token_revoked")
-    return user
+    return account
 
 
 class HasEmail(Protocol):
@@ -66,7 +89,7 @@ def require_verified(user: HasEmail) -> None:
         raise Forbidden("verify your e-mail address first", error_code="email_not_verified")
 
 
-async def _is_revoked(redis: Redis, claims: TokenClaims) -> bool:
+async def is_revoked(redis: Redis, claims: TokenClaims) -> bool:
     """Check the logout denylist (the token itself, and its session). While Redis is down, uploads
     must still be accepted (the outbox carries them), so the check fails open: signature, expiry,
     password version and the account's active flag are still verified against the database."""

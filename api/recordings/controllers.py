@@ -10,7 +10,10 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.authz import ListScope, optional_user
+from api.auth.caller import optional_claims
+from api.auth.tokens import TokenClaims
+from api.authz import ListScope
+from api.conditional import NOT_MODIFIED, client_has, not_modified, tag_headers
 from api.context import AppContext
 from api.fields import Limit, Offset
 from api.recordings.presenter import present
@@ -39,7 +42,7 @@ OPTIONAL_TOKEN = [{}, {"BearerToken": []}]
 class RecordingsController(Controller):
     path = "/api/v1/recordings"
     tags = ["recordings"]
-    dependencies = {"viewer": Provide(optional_user)}  # noqa: RUF012 - Litestar reads it from the class
+    dependencies = {"claims": Provide(optional_claims, sync_to_thread=False)}  # noqa: RUF012 - read by Litestar
 
     @post(
         "/",
@@ -60,7 +63,7 @@ class RecordingsController(Controller):
     async def list_recordings(
         self,
         ctx: AppContext,
-        viewer: User | None,
+        claims: TokenClaims | None,
         list_scope: Scope = ListScope.MINE,
         owner_id: uuid.UUID | None = None,
         status: Status | None = None,
@@ -69,13 +72,23 @@ class RecordingsController(Controller):
     ) -> RecordingPage:
         """Recordings in ``scope``, newest first, optionally of one owner and in one status."""
         return await RecordingService(ctx).list(
-            viewer, scope=list_scope, owner_id=owner_id, status=status, limit=limit, offset=offset
+            claims, scope=list_scope, owner_id=owner_id, status=status, limit=limit, offset=offset
         )
 
-    @get("/{recording_id:uuid}", security=OPTIONAL_TOKEN)
-    async def get_recording(self, recording_id: uuid.UUID, ctx: AppContext, viewer: User | None) -> RecordingOut:
-        """Status, metadata, renditions with URLs, thumbnail and poster. Public recordings need no token."""
-        return await RecordingService(ctx).get(viewer, recording_id)
+    @get("/{recording_id:uuid}", security=OPTIONAL_TOKEN, responses=NOT_MODIFIED)
+    async def get_recording(
+        self, request: Request, recording_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None
+    ) -> Response[RecordingOut]:
+        """Status, metadata, renditions with URLs, thumbnail and poster. Public recordings need no token.
+
+        Answers with an ``ETag``; ``If-None-Match`` with the current one answers 304 without a body.
+        """
+        found = await RecordingService(ctx).read(claims, recording_id)
+        etag = found.etag(ctx.settings.media.media_url_ttl_seconds)
+        if client_has(request, etag):
+            return not_modified(etag)
+        body = await present(ctx, found.view, found.view.job_id, found.permissions)
+        return Response(body, headers=tag_headers(etag))
 
     @patch("/{recording_id:uuid}")
     async def update_recording(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Set
@@ -11,7 +12,15 @@ from api.authz.recordings import OWNER_PERMISSIONS
 from api.context import AppContext
 from api.recordings.schemas import RecordingLinks, RecordingOut, RenditionOut
 from storage.models.recordings import Recording, RecordingStatus
+from storage.objects.local import LocalStore
 from storage.objects.signing import sign_media_path
+from storage.repositories.recording_reads import RecordingView
+
+
+#: Local media URLs expire on a whole multiple of this many seconds (at least the TTL from now), so a
+#: recording polled again within the step gets the same URLs: cached signatures, and media the
+#: browser has cached stays cached.
+EXPIRY_STEP_SECONDS = 60
 
 
 class MediaUrls:
@@ -22,20 +31,28 @@ class MediaUrls:
         self.ttl = ctx.settings.media.media_url_ttl_seconds
 
     async def url_for(self, key: str, *, filename: str | None = None) -> str:
-        presigned = await self.ctx.store.presigned_url(key, expires=self.ttl, filename=filename)
-        if presigned is not None:
-            return presigned
-        query = sign_media_path(key, secret=self.ctx.settings.auth.secret_key, expires_at=int(time.time()) + self.ttl)
-        return f"{self.ctx.settings.public_base_url}/media/{key}?{query}"
+        if not isinstance(self.ctx.store, LocalStore):  # LocalStore never presigns: don't ask it
+            presigned = await self.ctx.store.presigned_url(key, expires=self.ttl, filename=filename)
+            if presigned is not None:
+                return presigned
+        step = min(EXPIRY_STEP_SECONDS, self.ttl)
+        expires_at = -(-(int(time.time()) + self.ttl) // step) * step  # rounded up to the step
+        return _signed_url(self.ctx.settings.public_base_url, key, self.ctx.settings.auth.secret_key, expires_at)
+
+
+@functools.lru_cache(maxsize=8192)
+def _signed_url(base: str, key: str, secret: str, expires_at: int) -> str:
+    return f"{base}/media/{key}?{sign_media_path(key, secret=secret, expires_at=expires_at)}"
 
 
 async def present(
     ctx: AppContext,
-    recording: Recording,
+    recording: Recording | RecordingView,
     job_id: uuid.UUID | None,
     permissions: Set[RecordingAction] = OWNER_PERMISSIONS,
 ) -> RecordingOut:
-    """The recording as ``permissions`` (the caller's, from the policy) let the caller see it.
+    """The recording (a row, or a one-statement read's view) as ``permissions`` (the caller's, from
+    the policy) let the caller see it.
 
     Media URLs go to whoever may view; the processing job (``GET /jobs/{id}`` is the owner's) and
     the uploaded file's name only to the owner, the one caller who holds every permission.

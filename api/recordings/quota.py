@@ -8,6 +8,7 @@ it fails open: uploads keep working while Redis is down (the outbox carries them
 from __future__ import annotations
 
 import logging
+import uuid
 
 from redis.exceptions import RedisError
 
@@ -58,16 +59,15 @@ async def _count_upload(ctx: AppContext, limit: RateLimit | None, scope: str, ow
         log.warning("upload counter unavailable; accepting the upload", extra={"scope": scope})
 
 
-async def usage_of(ctx: AppContext, owner: User) -> UsageOut:
+async def usage_of(ctx: AppContext, owner_id: uuid.UUID, used: int) -> UsageOut:
+    """The owner's usage beside its quotas, given the bytes it stores (read with the account)."""
     quotas = ctx.settings.quotas
-    async with ctx.sessions() as session:
-        used = await stored_bytes(session, owner.id)
     uploads = 0
     if quotas.uploads is not None:
         try:
             seconds, micros = await ctx.redis.time()
             now_ms = seconds * 1000 + micros // 1000
-            key = counter("uploads", "account", str(owner.id))
+            key = counter("uploads", "account", str(owner_id))
             uploads = int(await ctx.redis.zcount(key, now_ms - quotas.uploads.seconds * 1000, "+inf"))
         except RedisError:
             log.warning("upload counter unavailable; usage shows no uploads")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
 from api.authz import ListScope, RecordingAction, RecordingFacts, authorize_listing, authorize_recording
 from api.authz.recordings import recording_permissions
+from api.conditional import weak_etag
 from api.context import AppContext
 from api.recordings.presenter import present
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
@@ -19,7 +24,14 @@ from storage.models.recordings import Recording
 from storage.models.users import User
 from storage.objects.keys import recording_prefix
 from storage.repositories.jobs import JobRepository
+from storage.repositories.recording_reads import (
+    RecordingListFilter,
+    RecordingView,
+    recording_detail,
+    recording_page,
+)
 from storage.repositories.recordings import RecordingRepository
+from storage.repositories.user_reads import own_account
 from storage.repositories.shares import ShareRepository
 
 log = logging.getLogger("cadenza.recordings")
@@ -55,13 +67,40 @@ async def authorized_recording(
     return Authorized(recording, facts, authorize_recording(caller, facts, action))
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingRead:
+    """A recording the caller may view, with their permissions and the row's version (for the ETag)."""
+
+    view: RecordingView
+    permissions: frozenset[RecordingAction]
+    version: str
+
+    def etag(self, media_url_ttl: int) -> str:
+        """Changes with the row, with the caller's permissions, and every half URL lifetime, so a body
+        kept by a client because it was "not modified" still has media URLs valid for a while."""
+        window = int(time.time()) // max(media_url_ttl // 2, 1)
+        return weak_etag(self.version, ",".join(sorted(self.permissions)), window)
+
+
+def _list_filter(
+    scope: ListScope, viewer_id: uuid.UUID | None, owner_id: uuid.UUID | None, status: str | None
+) -> RecordingListFilter:
+    if scope == ListScope.MINE:
+        return RecordingListFilter(owner_id=viewer_id, status=status)
+    if scope == ListScope.SHARED:
+        return RecordingListFilter(owner_id=owner_id, shared_with=viewer_id, status=status)
+    if scope == ListScope.PUBLIC:
+        return RecordingListFilter(owner_id=owner_id, public_only=True, status=status)
+    return RecordingListFilter(owner_id=owner_id, status=status, admin_only=True)
+
+
 class RecordingService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     async def list(
         self,
-        caller: User | None,
+        claims: TokenClaims | None,
         *,
         scope: ListScope,
         owner_id: uuid.UUID | None,
@@ -69,38 +108,38 @@ class RecordingService:
         limit: int,
         offset: int,
     ) -> RecordingPage:
+        """One statement: the caller's account, the count and the page (renditions and job ids included)."""
+        if claims is None:
+            authorize_listing(None, scope)  # 401 before any I/O for lists that need a caller
+        viewer_id = claims.sub if claims is not None else None
+        if scope == ListScope.MINE and owner_id not in (None, viewer_id):
+            await self._check_caller(claims)  # nobody else's recordings are "mine": an empty page
+            return RecordingPage(items=[], total=0, limit=limit, offset=offset)
+        where = _list_filter(scope, viewer_id, owner_id, status)
+        read = recording_page(self.ctx.reads, viewer_id, where, limit=limit, offset=offset)
+        caller_row, total, views = await read_as(self.ctx, claims, read)
+        caller = check_account(claims, caller_row) if claims is not None else None
         authorize_listing(caller, scope)
-        viewer_id = caller.id if caller is not None else None
-        shared_with, public_only = None, False
-        if scope == ListScope.MINE:
-            if owner_id not in (None, viewer_id):
-                return RecordingPage(items=[], total=0, limit=limit, offset=offset)
-            owner_id = viewer_id
-        elif scope == ListScope.SHARED:
-            shared_with = viewer_id
-        elif scope == ListScope.PUBLIC:
-            public_only = True
-        async with self.ctx.sessions() as session:
-            rows, total = await RecordingRepository(session).search(
-                owner_id=owner_id,
-                shared_with=shared_with,
-                public_only=public_only,
-                status=status,
-                limit=limit,
-                offset=offset,
-            )
-            job_ids = await JobRepository(session).latest_ids_for_recordings([r.id for r in rows])
         items = []
-        for row in rows:
-            facts = RecordingFacts(row.owner_id, row.is_public, shared_with_caller=scope == ListScope.SHARED)
-            items.append(await present(self.ctx, row, job_ids.get(row.id), recording_permissions(caller, facts)))
+        for view in views:
+            facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller)
+            items.append(await present(self.ctx, view, view.job_id, recording_permissions(caller, facts)))
         return RecordingPage(items=items, total=total, limit=limit, offset=offset)
 
-    async def get(self, caller: User | None, recording_id: uuid.UUID) -> RecordingOut:
-        async with self.ctx.sessions() as session:
-            found = await authorized_recording(session, caller, recording_id, RecordingAction.VIEW)
-            job = await JobRepository(session).latest_for_recording(recording_id)
-        return await present(self.ctx, found.recording, job.id if job else None, found.permissions)
+    async def read(self, claims: TokenClaims | None, recording_id: uuid.UUID) -> RecordingRead:
+        """The recording as the caller may view it (404 otherwise), from one statement."""
+        caller_id = claims.sub if claims is not None else None
+        found = await read_as(self.ctx, claims, recording_detail(self.ctx.reads, caller_id, recording_id))
+        caller = check_account(claims, found.caller) if claims is not None else None
+        if found.view is None:
+            raise NotFound("no such recording", error_code="recording_not_found")
+        facts = RecordingFacts(found.view.owner_id, found.view.is_public, found.view.shared_with_caller)
+        permissions = authorize_recording(caller, facts, RecordingAction.VIEW)
+        return RecordingRead(found.view, permissions, found.version or "")
+
+    async def _check_caller(self, claims: TokenClaims | None) -> None:
+        if claims is not None:
+            check_account(claims, await read_as(self.ctx, claims, own_account(self.ctx.reads, claims.sub)))
 
     async def update(self, caller: User, recording_id: uuid.UUID, data: RecordingUpdate) -> RecordingOut:
         changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}

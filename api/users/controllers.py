@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Request, delete, get, patch, put
+from litestar.di import Provide
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from api.auth.caller import access_claims
+from api.auth.tokens import TokenClaims
 from api.context import AppContext
-from api.recordings.quota import usage_of
 from api.uploads import FormBody
 from api.users.photo import PhotoService
 from api.users.schemas import PublicUserOut, UserOut, UserUpdate
@@ -19,13 +21,12 @@ from storage.models.users import User
 class UsersController(Controller):
     path = "/api/v1/users"
     tags = ["users"]
+    dependencies = {"claims": Provide(access_claims, sync_to_thread=False)}  # noqa: RUF012 - read by Litestar
 
     @get("/me")
-    async def me(self, ctx: AppContext, current_user: User) -> UserOut:
+    async def me(self, ctx: AppContext, claims: TokenClaims) -> UserOut:
         """The caller's own account, with profile and photo URLs, and usage beside its quotas."""
-        me = await present_user(ctx, current_user)
-        me.usage = await usage_of(ctx, current_user)
-        return me
+        return await UserService(ctx).own_account(claims)
 
     @patch("/me")
     async def update_me(self, data: UserUpdate, ctx: AppContext, current_user: User) -> UserOut:
@@ -49,9 +50,9 @@ class UsersController(Controller):
         await PhotoService(ctx).delete(current_user)
 
     @get("/{user_id:uuid}")
-    async def profile(self, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> PublicUserOut:
+    async def profile(self, user_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> PublicUserOut:
         """Another user's public profile (no e-mail, no activity); 404 for deactivated accounts.
 
-        Any signed-in user may look (``current_user`` makes anonymous callers a 401).
+        Any signed-in user may look (``claims`` makes anonymous callers a 401).
         """
-        return await UserService(ctx).public_profile(user_id)
+        return await UserService(ctx).public_profile(claims, user_id)

@@ -11,6 +11,7 @@ import msgspec
 
 from api.fields import line, text
 from storage.models.users import User
+from storage.repositories.user_reads import UserView
 
 ExperienceLevel = Literal["beginner", "intermediate", "advanced", "professional"]
 DisplayName = Annotated[str, line(min_length=1, max_length=120)]
@@ -89,7 +90,7 @@ class PublicUserOut(msgspec.Struct):
     photo_thumb_url: str | None
 
 
-def _profile(user: User, photo: PhotoLinks) -> dict[str, Any]:
+def _profile(user: User | UserView, photo: PhotoLinks) -> dict[str, Any]:
     """The public profile's fields: all of ``PublicUserOut``, and part of ``UserOut``."""
     return {
         "id": user.id,
@@ -104,7 +105,7 @@ def _profile(user: User, photo: PhotoLinks) -> dict[str, Any]:
     }
 
 
-def user_out(user: User, photo: PhotoLinks = NO_PHOTO) -> UserOut:
+def user_out(user: User | UserView, photo: PhotoLinks = NO_PHOTO) -> UserOut:
     return UserOut(
         **_profile(user, photo),
         email=user.email,
@@ -117,5 +118,5 @@ def user_out(user: User, photo: PhotoLinks = NO_PHOTO) -> UserOut:
     )
 
 
-def public_user_out(user: User, photo: PhotoLinks = NO_PHOTO) -> PublicUserOut:
+def public_user_out(user: User | UserView, photo: PhotoLinks = NO_PHOTO) -> PublicUserOut:
     return PublicUserOut(**_profile(user, photo))

@@ -6,18 +6,24 @@ import uuid
 
 import msgspec
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
 from api.context import AppContext
+from api.recordings.quota import usage_of
 from api.recordings.presenter import MediaUrls
 from api.users.schemas import NO_PHOTO, PhotoLinks, PublicUserOut, UserOut, UserUpdate, public_user_out, user_out
 from core.errors import NotFound, ValidationFailed
 from storage.models.users import User
 from storage.objects.keys import user_key
+from storage.repositories import user_reads
+from storage.repositories.user_reads import UserView
 from storage.repositories.users import UserRepository
 
 PHOTO_READY = "ready"
 
 
-async def photo_links(ctx: AppContext, user: User) -> PhotoLinks:
+async def photo_links(ctx: AppContext, user: User | UserView) -> PhotoLinks:
     """Signed URLs of the user's rendered photo, or none.
 
     ``ready`` means the latest upload is rendered. While a newer upload is ``processing`` or after
@@ -53,10 +59,18 @@ class UserService:
                 setattr(target, field, value)
         return await present_user(self.ctx, target)
 
-    async def public_profile(self, user_id: uuid.UUID) -> PublicUserOut:
+    async def own_account(self, claims: TokenClaims) -> UserOut:
+        """The caller's account: its row is both the account check and the body (one statement)."""
+        account, stored = await read_as(self.ctx, claims, user_reads.own_account(self.ctx.reads, claims.sub))
+        user = check_account(claims, account)
+        out = user_out(user, await photo_links(self.ctx, user))
+        out.usage = await usage_of(self.ctx, user.id, stored)
+        return out
+
+    async def public_profile(self, claims: TokenClaims, user_id: uuid.UUID) -> PublicUserOut:
         """Any signed-in user may see another's profile; a deactivated account does not exist."""
-        async with self.ctx.sessions() as session:
-            user = await UserRepository(session).get(user_id)
+        caller, user = await read_as(self.ctx, claims, user_reads.user_profile(self.ctx.reads, claims.sub, user_id))
+        check_account(claims, caller)
         if user is None or not user.is_active:
             raise NotFound("no such user", error_code="user_not_found")
         return public_user_out(user, await photo_links(self.ctx, user))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,13 +28,3 @@ class NotificationRepository:
             .returning(Notification.id)
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
-
-    async def list_for_user(
-        self, user_id: uuid.UUID, *, limit: int, offset: int, unread_only: bool = False
-    ) -> tuple[Sequence[Notification], int]:
-        where = [Notification.user_id == user_id]
-        if unread_only:
-            where.append(Notification.read_at.is_(None))
-        total = (await self.session.execute(select(func.count()).select_from(Notification).where(*where))).scalar_one()
-        stmt = select(Notification).where(*where).order_by(Notification.created_at.desc()).limit(limit).offset(offset)
-        return (await self.session.execute(stmt)).scalars().all(), total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -87,13 +88,17 @@ class RecordingRepository:
         )
 
 
-async def stored_bytes(session: AsyncSession, owner_id: uuid.UUID) -> int:
-    """Bytes an owner keeps in the store: every original plus every rendition."""
+def stored_bytes_of(owner_id: Any) -> Any:
+    """Bytes an owner keeps in the store, every original plus every rendition: a scalar subquery."""
     originals = select(func.coalesce(func.sum(Recording.size_bytes), 0)).where(Recording.owner_id == owner_id)
     renditions = (
         select(func.coalesce(func.sum(Rendition.size_bytes), 0))
         .join(Recording, Rendition.recording_id == Recording.id)
         .where(Recording.owner_id == owner_id)
     )
-    total = select(originals.scalar_subquery() + renditions.scalar_subquery())
-    return int((await session.execute(total)).scalar_one())
+    return (originals.scalar_subquery() + renditions.scalar_subquery()).label("stored_bytes")
+
+
+async def stored_bytes(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    """Bytes an owner keeps in the store: every original plus every rendition."""
+    return int((await session.execute(select(stored_bytes_of(owner_id)))).scalar_one())
