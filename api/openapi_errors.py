@@ -4,7 +4,7 @@ Litestar documents only a 400 with its own body shape, which the app never sends
 answers ``{detail, error_code, timestamp, request_id}``, validation as 422). ``declare_error_responses``
 walks the app's route handlers once, at start-up, and gives each the statuses it can answer:
 
-- from facts about the handler: a caller (``current_user``, ``admin``, ``viewer``, or a token it
+- from facts about the handler: a caller (``current_user``, ``claims``, ``admin``, ``viewer``, or a token it
   reads itself) → 401; ``admin`` → 403; a path parameter → 404; any input → 400 and 422;
 - from ``EXTRA``: what the services behind an operation refuse (409 conflicts, 413/415 uploads,
   429/503 rate limits, 403 policy). A key that names no route stops the app at start-up.
@@ -46,8 +46,8 @@ DESCRIPTIONS = {
     503: "A dependency is unavailable for a moment: retry later",
 }
 
-_CALLER = frozenset({"current_user", "admin", "viewer"})
-_NOT_INPUT = frozenset({"ctx", "request", "channels", "current_user", "admin", "viewer"})
+_CALLER = frozenset({"current_user", "admin", "viewer", "claims"})
+_NOT_INPUT = frozenset({"ctx", "request", "channels", "current_user", "admin", "viewer", "claims"})
 _RATE_LIMITED = (429, 503)
 _UPLOAD = (413, 415, 429)
 
