@@ -69,6 +69,9 @@ def base_env(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPat
         # Idle Dramatiq consumers poll Redis with back-off up to this many ms (default 1000).
         "dramatiq_worker_timeout": "100",
         **LENIENT_RATE_LIMITS,
+        # Hundreds of accounts are registered and signed in: argon2 at full cost would dominate.
+        # tests/unit/test_passwords.py covers the standard cost.
+        "PASSWORD_HASH_COST": "minimal",
     }
 
 

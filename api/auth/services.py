@@ -28,7 +28,7 @@ class AuthService:
     async def register(self, data: RegisterRequest, *, ip: str) -> User:
         """Create an account and queue its verification mail in the same transaction."""
         await self.limiter.hit(self.limits.register, counter("register", "ip", ip))
-        password_hash = await hash_password(data.password)
+        password_hash = await hash_password(self.auth, data.password)
         async with self.ctx.sessions.begin() as session:
             users = UserRepository(session)
             taken = await users.taken(email=data.email, username=data.username)
@@ -62,7 +62,7 @@ class AuthService:
             user = await UserRepository(session).by_login(login)
             account = str(user.id) if user else f"login:{login}"
             await self.limiter.hit(self.limits.login, counter("login", "ip", ip), counter("login", "account", account))
-            if not await verify_password(user.password_hash if user else None, password) or user is None:
+            if not await verify_password(self.auth, user.password_hash if user else None, password) or user is None:
                 raise Unauthorized("wrong login or password", error_code="invalid_credentials")
             if not user.is_active:
                 raise Unauthorized("the account is not active", error_code="account_inactive")
