@@ -3,7 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-PYTEST_ARGS ?= -q -ra
+# Two pytest workers (xdist), whole test files each: e2e tests mostly wait on processes, so the
+# other worker's tests run meanwhile. Each worker has its own database, Redis database and stack.
+PYTEST_ARGS ?= -q -ra -n 2 --dist loadfile
 BENCH_ARGS ?=
 
 .PHONY: help bootstrap bootstrap-dev run test fuzz bench migrate services-start services-stop services-status lock clean
@@ -12,7 +14,7 @@ help: ## show this help
 	@echo "Cadenza make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(ROOT)/Makefile | awk -F ':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
 	@echo
-	@echo "Variables: PORT (run, default 8000 or a free one), PYTEST_ARGS (test, default '-q -ra'), BENCH_ARGS, UPGRADE=1 (lock)"
+	@echo "Variables: PORT (run, default 8000 or a free one), PYTEST_ARGS (test, default '-q -ra -n 2 --dist loadfile'), BENCH_ARGS, UPGRADE=1 (lock)"
 
 bootstrap: ## install system packages if missing and .venv from requirements.lock
 	@bash $(ROOT)/scripts/bootstrap.sh

@@ -107,7 +107,7 @@ async def create_admin(
                 if ask is None:
                     raise CommandError("a new account needs a password (--password-stdin)", EXIT_USAGE)
                 password = ask()
-        password_hash = await hash_password(password) if password is not None else None
+        password_hash = await hash_password(settings.auth, password) if password is not None else None
         async with sessions.begin() as session:
             users = UserRepository(session)
             user = await _find(users, identity)

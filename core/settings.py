@@ -95,6 +95,9 @@ class AuthSettings:
     algorithm: str = "HS256"
     access_token_expire_minutes: int = 30
     refresh_token_expire_days: int = 7
+    #: argon2id cost (``PASSWORD_HASH_COST``): ``standard`` is argon2-cffi's RFC 9106 low-memory
+    #: profile; ``minimal`` makes hashing nearly free for test suites and is refused in production.
+    password_hash_cost: str = "standard"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -149,6 +152,9 @@ class Settings:
         if environment not in {"development", "test", "production"}:
             raise SettingsError(f"CADENZA_ENV must be development, test or production, not {environment!r}")
         secret = _secret_key(env)
+        password_hash_cost = _choice(env, "PASSWORD_HASH_COST", "standard", {"standard", "minimal"})
+        if environment == "production" and password_hash_cost != "standard":
+            raise SettingsError("PASSWORD_HASH_COST must be standard in production")
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
@@ -169,6 +175,7 @@ class Settings:
                 algorithm=_choice(env, "JWT_ALGORITHM", "HS256", {"HS256", "HS384", "HS512"}),
                 access_token_expire_minutes=_positive_int(env, "ACCESS_TOKEN_EXPIRE_MINUTES", 30),
                 refresh_token_expire_days=_positive_int(env, "REFRESH_TOKEN_EXPIRE_DAYS", 7),
+                password_hash_cost=password_hash_cost,
             ),
             media=MediaSettings(
                 max_upload_bytes=_positive_int(env, "MAX_UPLOAD_BYTES", 2 * 1024**3),

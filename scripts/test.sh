@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make test: dev bootstrap, private services in .var/test, pytest, services stopped afterwards.
-#   scripts/test.sh [PYTEST ARGS...]   (default: -q -ra)
+#   scripts/test.sh [PYTEST ARGS...]   (default: -q -ra -n 2 --dist loadfile, as make test)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CZ_ROOT"
 
 VAR_DIR="${CADENZA_TEST_VAR_DIR:-.var/test}"
-(($#)) || set -- -q -ra
+(($#)) || set -- -q -ra -n 2 --dist loadfile
 
 BOOTSTRAP_DEV=1 bash scripts/bootstrap.sh
 

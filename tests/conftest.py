@@ -1,4 +1,4 @@
-"""Session fixtures on real infrastructure: a fresh PostgreSQL database, Redis, settings.
+"""Session fixtures on real infrastructure: a fresh PostgreSQL database, Redis, settings, test media.
 
 ``make test`` starts a private PostgreSQL and Redis under ``.var/test`` and exports
 ``DATABASE_URL`` / ``REDIS_URL``; this session creates its own database on that server,
@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from core.settings import Settings
+from tests import media
 from tests.databases import private_database, private_redis_db
+from tests.e2e.api import Account, Api
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
 #: Random for each session, as a deployment's key would be: no test may lean on a known key.
@@ -82,9 +85,29 @@ def base_env(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPat
         # Idle Dramatiq consumers poll Redis with back-off up to this many ms (default 1000).
         "dramatiq_worker_timeout": "100",
         **LENIENT_RATE_LIMITS,
+        # Hundreds of accounts are registered and signed in: argon2 at full cost would dominate.
+        # tests/unit/test_passwords.py covers the standard cost.
+        "PASSWORD_HASH_COST": "minimal",
     }
 
 
 @pytest.fixture(scope="session")
 def settings(base_env: dict[str, str]) -> Settings:
     return Settings.from_env(base_env)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def clip_small(media_dir: Path) -> Path:
+    """A cheap valid clip for tests that only need "a good upload"."""
+    return media.video_clip(media_dir / "clip-small.mp4", width=320, height=180, seconds=2)
+
+
+@pytest.fixture
+def account(api: Api) -> Account:
+    """A fresh student, signed in, on whichever ``api`` the tier provides (tests/api or tests/e2e)."""
+    return api.register()

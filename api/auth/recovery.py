@@ -52,7 +52,7 @@ class PasswordService:
     async def reset(self, token: str, new_password: str, *, ip: str) -> None:
         """Set a new password with a mailed token (once). Ends every session of the account."""
         await self.limiter.hit(self.limits.password_reset, counter("password-reset", "ip", ip))
-        password_hash = await hash_password(new_password)
+        password_hash = await hash_password(self.ctx.settings.auth, new_password)
         async with self.ctx.sessions.begin() as session:
             row = await find_mailed_token(session, token, RESET_PASSWORD)
             # Only the token's holder gets here, so only they spend the account's counter.
@@ -74,9 +74,9 @@ class PasswordService:
         await self.limiter.hit(self.limits.password_change, counter("password-change", "account", str(user.id)))
         if new_password == current_password:
             raise ValidationFailed("the new password must differ from the current one", error_code="password_unchanged")
-        if not await verify_password(user.password_hash, current_password):
+        if not await verify_password(self.ctx.settings.auth, user.password_hash, current_password):
             raise Forbidden("the current password is wrong", error_code="invalid_credentials")
-        password_hash = await hash_password(new_password)
+        password_hash = await hash_password(self.ctx.settings.auth, new_password)
         async with self.ctx.sessions.begin() as session:
             fresh = await UserRepository(session).get_for_update(user.id)
             if fresh is None or not fresh.is_active:

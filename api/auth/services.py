@@ -29,7 +29,7 @@ class AuthService:
     async def register(self, data: RegisterRequest, *, ip: str) -> User:
         """Create an account and queue its verification mail in the same transaction."""
         await self.limiter.hit(self.limits.register, counter("register", "ip", ip))
-        password_hash = await hash_password(data.password)
+        password_hash = await hash_password(self.auth, data.password)
         async with self.ctx.sessions.begin() as session:
             users = UserRepository(session)
             taken = await users.taken(email=data.email, username=data.username)
@@ -65,7 +65,7 @@ class AuthService:
             account = str(user.id) if user else f"login:{login}"
             throttle = LoginThrottle(self.ctx.redis, self.limits)
             attempt = await throttle.attempt(account, ip)
-            if not await verify_password(user.password_hash if user else None, password) or user is None:
+            if not await verify_password(self.auth, user.password_hash if user else None, password) or user is None:
                 raise Unauthorized("wrong login or password", error_code="invalid_credentials")
             await throttle.succeeded(attempt)
             if not user.is_active:

@@ -27,8 +27,14 @@ class Account:
 
 
 class Api:
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=httpx.Timeout(120, connect=5))
+    """Calls the API at ``target``: a URL (a running web process) or a client already bound to an
+    app (the in-process tier's Litestar ``TestClient``, an ``httpx.Client`` too)."""
+
+    def __init__(self, target: str | httpx.Client) -> None:
+        if isinstance(target, httpx.Client):
+            self.http = target
+        else:
+            self.http = httpx.Client(base_url=target, timeout=httpx.Timeout(120, connect=5))
 
     def close(self) -> None:
         self.http.close()
@@ -102,7 +108,7 @@ class Api:
         return job, self.recording(account, created["id"])
 
     def download(self, url: str, dest: Path) -> Path:
-        with httpx.stream("GET", url, timeout=60) as r:
+        with self.http.stream("GET", url, timeout=60) as r:
             assert r.status_code == 200, (url, r.status_code)
             with dest.open("wb") as out:
                 for chunk in r.iter_bytes():

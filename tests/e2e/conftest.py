@@ -16,19 +16,8 @@ from tests.e2e.stack import Stack
 
 
 @pytest.fixture(scope="session")
-def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(scope="session")
 def clip_1080p(media_dir: Path) -> Path:
     return media.video_clip(media_dir / "clip-1080p.mp4", width=1920, height=1080, seconds=5)
-
-
-@pytest.fixture(scope="session")
-def clip_small(media_dir: Path) -> Path:
-    """A cheap valid clip for tests that only need "a good upload"."""
-    return media.video_clip(media_dir / "clip-small.mp4", width=320, height=180, seconds=2)
 
 
 def run_stack(env: dict[str, str], log_dir: Path) -> Iterator[Stack]:
@@ -92,11 +81,6 @@ def api_for(stack: Stack) -> Iterator[Api]:
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Iterator[Api]:
     yield from api_for(stack)
-
-
-@pytest.fixture
-def account(api: Api):  # noqa: ANN201
-    return api.register()
 
 
 @pytest.hookimpl(hookwrapper=True)

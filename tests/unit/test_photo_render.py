@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from PIL import Image
@@ -126,11 +125,9 @@ def test_a_truncated_jpeg_is_corrupt() -> None:
 @pytest.mark.parametrize(("width", "height"), [(8_000, 8_000), (30_000, 30_000), (1_000_000, 60)])
 def test_too_many_pixels_are_refused_from_the_header_before_decoding(width: int, height: int) -> None:
     bomb = png_bomb(width, height)
-    started = time.monotonic()
     assert _code(lambda: render_profile_photo(bomb)) == "image_too_large"
+    # The first KiB (the header, no pixel data) is enough to refuse it: nothing is decoded.
     assert _code(lambda: inspect_image(bomb[:1024], complete=False)) == "image_too_large"
-    # Decoding even the 64 MP one would take seconds and hundreds of MB; the header takes none.
-    assert time.monotonic() - started < 0.5
 
 
 # --- inspecting the first bytes of an upload --------------------------------------------------

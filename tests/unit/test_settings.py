@@ -70,6 +70,7 @@ def test_from_env_without_a_mapping_reads_the_process_environment(monkeypatch: p
         ("REDIS_URL", "unix:///run/redis.sock", lambda s: s.redis.url, "unix:///run/redis.sock"),
         ("STORAGE_URL", "s3://k:s@minio:9000/media?secure=false", lambda s: s.storage.endpoint, "minio:9000"),
         ("SECRET_KEY", "another-secret-of-24-ch", lambda s: s.auth.secret_key, "another-secret-of-24-ch"),
+        ("PASSWORD_HASH_COST", "minimal", lambda s: s.auth.password_hash_cost, "minimal"),
     ],
 )
 def test_each_variable_is_read_from_the_environment(name: str, raw: str, read: object, expected: object) -> None:
@@ -112,6 +113,7 @@ def test_bad_whole_numbers_are_refused_naming_the_variable(name: str, raw: str) 
         ("STORAGE_URL", "s3://k:s@minio:notaport/media"),
         ("SECRET_KEY", "short"),
         ("SECRET_KEY", ""),
+        ("PASSWORD_HASH_COST", "cheap"),
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(name: str, raw: str) -> None:
@@ -130,6 +132,12 @@ def test_the_old_default_secret_key_is_refused_outside_production_too(environmen
 def test_production_refuses_to_start_with_the_default_secret_key(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         Settings.from_env({"CADENZA_ENV": "production", **env})
+
+
+def test_production_refuses_a_minimal_password_hash_cost() -> None:
+    assert settings().auth.password_hash_cost == "standard"
+    with pytest.raises(SettingsError, match="PASSWORD_HASH_COST"):
+        settings(CADENZA_ENV="production", PASSWORD_HASH_COST="minimal")
 
 
 def test_production_starts_with_a_private_secret_key() -> None:

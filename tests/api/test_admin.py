@@ -15,7 +15,7 @@ from api.cli import main as cli_main
 from tests.e2e.api import Account, Api
 from tests.e2e.stack import ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 ADMIN_PASSWORD = "conduct-the-orchestra"
 USERS = "/api/v1/admin/users"

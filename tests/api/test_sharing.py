@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import admin, notifications, set_user_columns, share, unprocessable_recording, verified
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 SHARED = "recording.shared"
 
@@ -121,7 +120,7 @@ def test_a_public_recording_is_visible_to_everyone_but_changed_by_its_owner(
     recording_id = unprocessable_recording(api, owner, title="Prelude")
     path = f"/api/v1/recordings/{recording_id}"
     other, moderator = api.register(), admin(api, base_env)
-    _error(httpx.get(f"{api.http.base_url}{path}"), 404, "recording_not_found")
+    _error(api.http.get(path), 404, "recording_not_found")
 
     # When the owner makes it public
     r = api.http.patch(path, headers=owner.headers, json={"is_public": True})
@@ -168,18 +167,3 @@ def test_list_scopes_are_authorized(api: Api, base_env: dict[str, str], owner: A
     assert _ids(api, owner, owner_id=owner.id) == [mine]
     assert _ids(api, owner, owner_id=api.register().id) == []
     assert mine in _ids(api, admin(api, base_env), scope="all", owner_id=owner.id)
-
-
-def test_people_it_is_shared_with_hear_when_it_is_ready(api: Api, owner: Account, clip_small: Path) -> None:
-    # Given a recording shared while it is still processing
-    created = api.accepted(owner, clip_small, title="Partita")
-    friend = api.register("teacher")
-    assert share(api, owner, created["id"], friend).status_code == 201
-
-    # When it has been processed
-    assert api.wait_job(owner, created["job_id"])["state"] == "succeeded"
-
-    # Then the friend is told once that it is ready, as the owner is
-    [ready] = notifications(api, friend, "recording.ready")
-    assert ready["data"]["recording_id"] == created["id"]
-    assert len(notifications(api, owner, "recording.ready")) == 1

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.api import Account, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 ERROR_KEYS = {"detail", "error_code", "timestamp", "request_id"}
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

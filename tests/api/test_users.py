@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.api import Account, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 ME = "/api/v1/users/me"
 PUBLIC_FIELDS = {

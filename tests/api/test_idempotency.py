@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.api import Account, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 
 def test_same_key_twice_creates_one_recording(api: Api, account: Account, clip_small: Path) -> None:

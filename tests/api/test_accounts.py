@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import TEST_SECRET
 from tests.e2e.api import Account, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 PASSWORD = "practice-every-day"
 

@@ -1,0 +1,54 @@
+"""The in-process API tier: ``create_app(settings)`` behind Litestar's ``TestClient``.
+
+One app per session (one lifespan: engine, Redis clients, object store), on the suite's real
+PostgreSQL and Redis. The tier has a database and object store of its own, so no relay of an
+e2e stack ever publishes its outbox rows (its uploads stay ``processing``: nothing here needs a
+worker). Tests isolate themselves by unique names: every account, recording and token is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from core.settings import Settings
+from tests.databases import private_database
+from tests.e2e.api import Api
+
+#: The in-process app's own address: links and media URLs it builds start with it, and the
+#: client answers them in-process too.
+BASE_URL = "http://cadenza.test"
+
+
+@pytest.fixture(scope="session")
+def base_env(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The session's environment, with a database, var dir and object store of this tier's own."""
+    var_dir = tmp_path_factory.mktemp("api-var")
+    with private_database(base_env["DATABASE_URL"]) as url:
+        yield {
+            **base_env,
+            "DATABASE_URL": url,
+            "CADENZA_VAR_DIR": str(var_dir),
+            "STORAGE_URL": f"file://{var_dir / 'objects'}",
+            "PUBLIC_BASE_URL": BASE_URL,
+        }
+
+
+@pytest.fixture(scope="session")
+def settings(base_env: dict[str, str]) -> Settings:
+    return Settings.from_env(base_env)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The app, started once (lifespan included) and stopped at the end of the session."""
+    with TestClient(create_app(settings), base_url=BASE_URL, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def api(client: TestClient) -> Api:
+    return Api(client)
