@@ -61,7 +61,7 @@ class UserService:
 
     async def own_account(self, claims: TokenClaims) -> UserOut:
         """The caller's account: its row is both the account check and the body (one statement)."""
-        account, stored = await read_as(self.ctx, claims, user_reads.own_account(self.ctx.reads, claims.sub))
+        account, stored = await read_as(self.ctx, claims, user_reads.own_account_and_storage(self.ctx.reads, claims.sub))
         user = check_account(claims, account)
         out = user_out(user, await photo_links(self.ctx, user))
         out.usage = await usage_of(self.ctx, user.id, stored)

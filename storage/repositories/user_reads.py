@@ -57,6 +57,10 @@ def _user_json(user_id: Any) -> Any:
 
 
 def _own() -> Select[Any]:
+    return select(_user_json(_SUB))
+
+
+def _own_with_storage() -> Select[Any]:
     return select(_user_json(_SUB), stored_bytes_of(_SUB))
 
 
@@ -64,13 +68,19 @@ def _other() -> Select[Any]:
     return select(caller_json(_SUB), _user_json(bindparam("user_id", type_=UUID(as_uuid=True))))
 
 
-_OWN, _OTHER = CompiledRead(_own), CompiledRead(_other)
+_OWN, _OWN_WITH_STORAGE, _OTHER = CompiledRead(_own), CompiledRead(_own_with_storage), CompiledRead(_other)
 
 
-async def own_account(db: ReadDatabase, caller_id: uuid.UUID) -> tuple[UserView | None, int]:
-    """The caller's account (the account check and the body of ``/users/me``) and the bytes it stores, in one row."""
-    view, stored = await db.fetch_row(_OWN, sub=caller_id)
-    return decode(view, UserView), int(stored)
+async def own_account(db: ReadDatabase, caller_id: uuid.UUID) -> UserView | None:
+    """The caller's account: the account check (and the body of ``/users/me``) in one row."""
+    (view,) = await db.fetch_row(_OWN, sub=caller_id)
+    return decode(view, UserView)
+
+
+async def own_account_and_storage(db: ReadDatabase, caller_id: uuid.UUID) -> tuple[UserView | None, int]:
+    """The caller's account and the bytes it stores (``/users/me`` shows them beside the quota), in one row."""
+    view, stored = await db.fetch_row(_OWN_WITH_STORAGE, sub=caller_id)
+    return decode(view, UserView), int(stored or 0)
 
 
 async def user_profile(
@@ -81,4 +91,4 @@ async def user_profile(
     return decode(caller, CallerRow), decode(view, UserView)
 
 
-__all__ = ["UserView", "own_account", "user_profile"]
+__all__ = ["UserView", "own_account", "own_account_and_storage", "user_profile"]
