@@ -1,0 +1,122 @@
+"""The pipeline benchmark's platform: every Procfile process, an upload timed until ready, step rows.
+
+The ready moment is the recording's ``ready_at`` (written by ``finalize`` in the transaction that
+makes the API report ``ready``), read once the API says ready; the client polls the API only four
+times a second, so the polling itself takes no CPU from ffmpeg. Both clocks are this host's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from bench.common import BENCH_DIR
+from bench.upload_client import MAX_UPLOAD_BYTES, SECRET_KEY, Client
+from tests.e2e.stack import Stack
+
+POLL_SECONDS = 0.25
+READY_TIMEOUT = 900.0
+
+
+def start_stack(database_url: str, redis_url: str, objects: Path, log_dir: Path, **env: str) -> Stack:
+    """Every line of the Procfile (web, relay, one worker group per queue), ready to take uploads."""
+    base = {
+        "CADENZA_ENV": "development",
+        "CADENZA_VAR_DIR": str(BENCH_DIR),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "STORAGE_URL": f"file://{objects}",
+        "SECRET_KEY": SECRET_KEY,
+        "MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
+        "LOG_LEVEL": "INFO",
+    }
+    shutil.rmtree(log_dir, ignore_errors=True)
+    stack = Stack(env={**base, **env}, log_dir=log_dir)
+    try:
+        stack.start()
+    except BaseException:
+        print(stack.all_logs())
+        stack.stop()
+        raise
+    return stack
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    recording_id: str
+    seconds: float  # POST started → ready_at
+    hops: dict[str, float]  # step → enqueued_at..started_at seconds
+    renditions: dict[str, tuple[str, int]]  # name → (storage key, bytes)
+
+
+def upload_until_ready(client: Client, path: Path, database_url: str) -> Processed:
+    """POST ``path``, wait until the API reports the recording ready, then read its timings."""
+    started = time.time()
+    body = client.upload(path, path.stat().st_size)
+    recording_id = str(body["id"])
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        r = client.http.get(f"/api/v1/recordings/{recording_id}", headers=client.headers)
+        status = r.json().get("status") if r.status_code == 200 else None
+        if status == "ready":
+            break
+        if status == "failed" or time.monotonic() > deadline:
+            raise RuntimeError(f"recording {recording_id} did not become ready: {r.status_code} {r.text[:300]}")
+        time.sleep(POLL_SECONDS)
+    ready_at, hops, renditions = asyncio.run(_timings(database_url, recording_id))
+    return Processed(recording_id, ready_at - started, hops, renditions)
+
+
+def wait_job_done(client: Client, recording_id: str) -> None:
+    """Until the job's last step (``notify``) has finished, so its hop is recorded too."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        r = client.http.get(f"/api/v1/recordings/{recording_id}", headers=client.headers)
+        job = client.http.get(f"/api/v1/jobs/{r.json()['job_id']}", headers=client.headers).json()
+        if job.get("state") in ("succeeded", "failed"):
+            return
+        time.sleep(POLL_SECONDS)
+    raise RuntimeError(f"the job of recording {recording_id} did not finish")
+
+
+async def _timings(
+    database_url: str, recording_id: str
+) -> tuple[float, dict[str, float], dict[str, tuple[str, int]]]:
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        rid = uuid.UUID(recording_id)
+        ready_at = await conn.fetchval("SELECT ready_at FROM recordings WHERE id = $1", rid)
+        steps = await conn.fetch(
+            "SELECT s.name, EXTRACT(EPOCH FROM s.started_at - s.enqueued_at) AS hop FROM job_steps s"
+            " JOIN jobs j ON j.id = s.job_id WHERE j.recording_id = $1 AND s.started_at IS NOT NULL",
+            rid,
+        )
+        rows = await conn.fetch("SELECT name, storage_key, size_bytes FROM renditions WHERE recording_id = $1", rid)
+    finally:
+        await conn.close()
+    hops = {row["name"]: float(row["hop"]) for row in steps}
+    return ready_at.timestamp(), hops, {row["name"]: (row["storage_key"], row["size_bytes"]) for row in rows}
+
+
+async def _all_hops(database_url: str, recording_ids: list[str]) -> list[float]:
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        rows = await conn.fetch(
+            "SELECT EXTRACT(EPOCH FROM s.started_at - s.enqueued_at) AS hop FROM job_steps s"
+            " JOIN jobs j ON j.id = s.job_id WHERE j.recording_id = ANY($1::uuid[]) AND s.started_at IS NOT NULL",
+            [uuid.UUID(r) for r in recording_ids],
+        )
+    finally:
+        await conn.close()
+    return [float(row["hop"]) for row in rows]
+
+
+def hops_of(database_url: str, recording_ids: list[str]) -> list[float]:
+    """Every step's queue hop (enqueued → started, seconds) of these recordings' jobs."""
+    return asyncio.run(_all_hops(database_url, recording_ids))
