@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from pipelines.media import MediaInfo
+from pipelines.probe import probe_file
 from storage.models.recordings import Recording
 from workers.runtime import WorkerContext
 
@@ -30,3 +32,12 @@ async def working_copy(ctx: WorkerContext, recording: Recording) -> AsyncIterato
         yield workdir, original
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+async def source_info(recording: Recording, original: Path) -> MediaInfo:
+    """What the probe step found in this original (stored with the recording), else ffprobe it now.
+
+    The probe step runs before render and thumbnails and stores its findings, so probing the same
+    file again in each of them only added an ffprobe to each step's critical path.
+    """
+    return MediaInfo.from_dict(recording.media_info) or await probe_file(str(original))

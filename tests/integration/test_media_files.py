@@ -1,7 +1,8 @@
 """A step's working files: the original is read in place from a LocalStore, downloaded once from S3.
 
 Copying the original into every step's temp dir cost a full read and write per step; these tests
-show which file a step gets to read on each backend and that its temp dir goes away.
+show which file a step gets to read on each backend and that its temp dir goes away, and that
+render and thumbnails reuse the probe step's findings instead of running ffprobe again.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
+from core.errors import InvalidMedia
+from pipelines.media import MediaInfo, VideoStream
 from storage.models.recordings import Recording
 from storage.objects import LocalStore, ObjectStore, recording_key
 from tests.integration.object_store_support import chunks_of
-from workers.media_files import working_copy
+from workers.media_files import source_info, working_copy
 
 
 async def test_working_copy_reads_local_originals_in_place_and_downloads_s3_once(store: ObjectStore) -> None:
@@ -35,3 +40,14 @@ async def test_working_copy_reads_local_originals_in_place_and_downloads_s3_once
     assert not Path(outputs).exists()
     if isinstance(store, LocalStore):
         assert store.path_for(key).read_bytes().endswith(b"practice")  # the original is untouched
+
+
+async def test_source_info_reuses_what_the_probe_step_stored(tmp_path: Path) -> None:
+    stored = MediaInfo("video", "mov,mp4,m4a,3gp,3g2,mj2", 30.0, 45_000_000, 12_000_000,
+                       VideoStream("h264", 1920, 1080, 0, 1920, 1080, 30.0, None, "yuv420p", 900, 0), None)  # fmt: skip
+    not_probed_again = tmp_path / "original"
+    not_probed_again.write_bytes(b"not media at all")  # ffprobe would refuse this file
+
+    assert await source_info(Recording(media_info=stored.to_dict()), not_probed_again) == stored
+    with pytest.raises(InvalidMedia):  # nothing stored (an older row): the file is probed
+        await source_info(Recording(media_info=None), not_probed_again)
