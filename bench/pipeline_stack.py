@@ -104,19 +104,29 @@ async def _timings(
     return ready_at.timestamp(), hops, {row["name"]: (row["storage_key"], row["size_bytes"]) for row in rows}
 
 
-async def _all_hops(database_url: str, recording_ids: list[str]) -> list[float]:
+async def _all_hops(database_url: str, recording_ids: list[str]) -> list[tuple[str, float, float, float]]:
     conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         rows = await conn.fetch(
-            "SELECT EXTRACT(EPOCH FROM s.started_at - s.enqueued_at) AS hop FROM job_steps s"
-            " JOIN jobs j ON j.id = s.job_id WHERE j.recording_id = ANY($1::uuid[]) AND s.started_at IS NOT NULL",
+            "SELECT s.name, EXTRACT(EPOCH FROM s.started_at - s.enqueued_at) AS hop,"
+            " EXTRACT(EPOCH FROM o.sent_at - s.enqueued_at) AS relay FROM job_steps s"
+            " JOIN jobs j ON j.id = s.job_id"
+            " JOIN LATERAL (SELECT max(sent_at) AS sent_at FROM outbox WHERE args->>0 = s.job_id::text"
+            "   AND actor_name = s.name AND sent_at <= s.started_at) o ON true"
+            " WHERE j.recording_id = ANY($1::uuid[]) AND s.started_at IS NOT NULL",
             [uuid.UUID(r) for r in recording_ids],
         )
     finally:
         await conn.close()
-    return [float(row["hop"]) for row in rows]
+    return [
+        (r["name"], float(r["hop"]), float(r["relay"] or 0.0), float(r["hop"]) - float(r["relay"] or 0.0)) for r in rows
+    ]
 
 
-def hops_of(database_url: str, recording_ids: list[str]) -> list[float]:
-    """Every step's queue hop (enqueued → started, seconds) of these recordings' jobs."""
+def hops_of(database_url: str, recording_ids: list[str]) -> list[tuple[str, float, float, float]]:
+    """Every step's queue hop of these recordings' jobs, in seconds: (step, whole hop, relay, pick-up).
+
+    The relay part runs from ``enqueued_at`` (the previous step's commit) to the outbox row's
+    ``sent_at`` (published to Redis); the pick-up part from there to the step's ``started_at``.
+    """
     return asyncio.run(_all_hops(database_url, recording_ids))

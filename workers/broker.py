@@ -7,6 +7,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Callbacks, Pipelines, Retries, ShutdownNotifications, TimeLimit
 
 from core.settings import Settings
+from workers.doorbell import DoorbellRedisBroker
 from workers.heartbeat import Heartbeat
 from workers.metrics import WorkerMetrics
 from workers.middleware import GracefulShutdown, OwnProcessGroup
@@ -33,6 +34,7 @@ def build_broker(settings: Settings, *, with_workers: bool = True) -> RedisBroke
             OwnProcessGroup(),
             WorkerMetrics(settings.var_dir, settings.workers.metrics_port),
         ]
-    broker = RedisBroker(url=settings.redis.url, middleware=middleware, namespace="cadenza")
+    # Idle consumers block on a per-queue doorbell instead of polling (workers.doorbell).
+    broker = DoorbellRedisBroker(url=settings.redis.url, middleware=middleware, namespace="cadenza")
     dramatiq.set_broker(broker)
     return broker
