@@ -59,7 +59,7 @@ def measure_hops(client: Client, database_url: str) -> list[tuple[str, float, fl
         done = upload_until_ready(client, tiny, database_url)
         wait_job_done(client, done.recording_id)
         ids.append(done.recording_id)
-        time.sleep(1.5)  # let the workers' poll back off to its ceiling: the idle case
+        time.sleep(1.5)  # idle: every consumer back to waiting (doorbell, or poll at its ceiling)
     hops = hops_of(database_url, ids)
     for rid in ids:
         client.delete(rid)
