@@ -1,7 +1,7 @@
 """The pipeline benchmark's platform: every Procfile process, an upload timed until ready, step rows.
 
 The ready moment is the recording's ``ready_at`` (written by ``finalize`` in the transaction that
-makes the API report ``ready``), read once the API says ready; the client polls the API only four
+makes the API report ``ready``), read once the API says ready; the client polls the API only twice
 times a second, so the polling itself takes no CPU from ffmpeg. Both clocks are this host's.
 """
 
@@ -22,7 +22,7 @@ from bench.common import BENCH_DIR
 from bench.upload_client import MAX_UPLOAD_BYTES, SECRET_KEY, Client
 from tests.e2e.stack import Stack
 
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.5
 READY_TIMEOUT = 900.0
 #: The private PostgreSQL and Redis of ``make bench``: their CPU is the platform's too.
 SERVICE_PID_FILES = (BENCH_DIR / "pg" / "data" / "postmaster.pid", BENCH_DIR / "redis" / "redis.pid")
