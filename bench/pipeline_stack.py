@@ -2,7 +2,7 @@
 
 The ready moment is the recording's ``ready_at`` (written by ``finalize`` in the transaction that
 makes the API report ``ready``), read once the API says ready; the client polls the API only twice
-times a second, so the polling itself takes no CPU from ffmpeg. Both clocks are this host's.
+a second, so the polling itself takes next to no CPU from ffmpeg. Both clocks are this host's.
 """
 
 from __future__ import annotations
