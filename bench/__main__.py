@@ -1,7 +1,7 @@
 """Run the benchmarks in turn and collect their JSON records in ``.var/bench/results.jsonl``.
 
     python -m bench                 every benchmark (what ``make bench`` runs)
-    python -m bench upload          only the named ones (render, upload)
+    python -m bench upload          only the named ones (render, upload, pipeline)
 
 Each benchmark prints its own table and returns its record (a dict, or a list of them); this
 runner writes this run's records, one JSON line each, to ``.var/bench/results.jsonl`` (replaced
@@ -23,6 +23,7 @@ from bench.common import BENCH_DIR
 
 #: name → module under ``bench``; run in this order.
 BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "reads": "bench.bench_reads"}
+BENCHES["pipeline"] = "bench.bench_pipeline"  # upload → ready, queue hops, bytes and SSIM
 RESULTS = BENCH_DIR / "results.jsonl"
 
 

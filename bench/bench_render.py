@@ -23,7 +23,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.ffmpeg_args import BASE_ARGS, render_video_args, thumbnail_args, thumbnail_time
+from pipelines.ffmpeg_args import BASE_ARGS, render_video_args, thumbnail_args, thumbnail_time, video_encoder_args
 from pipelines.ladder import RenditionSpec, plan_renditions, poster_width, thumbnail_width
 from pipelines.media import MediaInfo
 from pipelines.probe import probe_file
@@ -72,10 +72,7 @@ def cadenza_commands(src: str, info: MediaInfo, out: Path) -> list[list[str]]:
 def _naive_rendition(src: str, spec: RenditionSpec, path: str) -> list[str]:
     return [
         *BASE_ARGS, "-i", src, "-vf", f"scale={spec.width}:{spec.height}",
-        "-map", "0:v:0", "-map", "0:a:0?",
-        "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-b:v", str(spec.video_bitrate), "-maxrate", str(spec.maxrate),
-        "-bufsize", str(spec.bufsize), "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+        "-map", "0:v:0", "-map", "0:a:0?", *video_encoder_args(spec), "-c:a", "aac", "-b:a", "128k", "-ac", "2",
         "-movflags", "+faststart", "-f", "mp4", path,
     ]  # fmt: skip
 

@@ -22,6 +22,11 @@ def broker_queue_key(queue: str, suffix: str = "") -> str:
     return f"{BROKER_NAMESPACE}:{queue}{suffix}"
 
 
+def broker_doorbell_key(queue: str) -> str:
+    """Tokens pushed on every enqueue to ``queue``, waking its idle consumers (``workers.doorbell``)."""
+    return f"{BROKER_NAMESPACE}:doorbell:{queue}"
+
+
 #: Dramatiq's sets of messages taken but not yet acknowledged: ``cadenza:__acks__.<worker>.<queue>``.
 BROKER_ACKS_PATTERN = f"{BROKER_NAMESPACE}:__acks__.*"
 

@@ -19,6 +19,7 @@ __all__ = [
     "thumbnail_args",
     "thumbnail_time",
     "timeout_for",
+    "video_encoder_args",
     "waveform_peaks",
     "waveform_sample_rate",
 ]
@@ -47,6 +48,22 @@ def _bits(value: int) -> str:
 
 def _audio_out(bitrate: int) -> list[str]:
     return ["-c:a", "aac", "-b:a", _bits(bitrate), "-ac", "2"]
+
+
+def video_encoder_args(spec: RenditionSpec) -> list[str]:
+    """H.264 settings of one rendition: capped quality (CRF under the ladder's VBV caps).
+
+    A CRF alone would let grain or fast motion blow the file up; an average bitrate alone spends
+    the whole budget on a static, clean picture that needs a fraction of it. With both, x264 aims
+    at the quality and the VBV holds the rate at or below ``maxrate`` (over ``bufsize``).
+    """
+    return [
+        "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high",
+        "-pix_fmt", "yuv420p",
+        "-crf", str(spec.crf),
+        "-maxrate", _bits(spec.maxrate),
+        "-bufsize", _bits(spec.bufsize),
+    ]  # fmt: skip
 
 
 def _video_filter(src_label: str, specs: list[RenditionSpec]) -> tuple[str, list[str]]:
@@ -97,17 +114,9 @@ def render_video_args(src: str, outputs: list[tuple[RenditionSpec, str]], info: 
     for (spec, path), label in zip(ordered, labels, strict=True):
         argv += ["-map", f"[{label}]"]
         argv += ["-map", "0:a:0?", *_audio_out(spec.audio_bitrate)] if info.audio else ["-an"]
-        argv += [
-            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high",
-            "-pix_fmt", "yuv420p",
-            # Keep the source's frame timing: phone clips are often variable frame rate,
-            # and constant-rate output would duplicate frames to fill the gaps.
-            "-fps_mode", "vfr",
-            "-b:v", _bits(spec.video_bitrate),
-            "-maxrate", _bits(spec.maxrate),
-            "-bufsize", _bits(spec.bufsize),
-            *_MP4_TAIL, path,
-        ]  # fmt: skip
+        # Keep the source's frame timing: phone clips are often variable frame rate,
+        # and constant-rate output would duplicate frames to fill the gaps.
+        argv += [*video_encoder_args(spec), "-fps_mode", "vfr", *_MP4_TAIL, path]
     return argv
 
 

@@ -62,6 +62,24 @@ class MediaInfo:
         """JSON-safe metadata to store with the recording (only str/int/float/None/dict)."""
         return dataclasses.asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: object) -> MediaInfo | None:
+        """The MediaInfo that ``to_dict`` stored, or None when ``data`` is not one (older or other shape).
+
+        Lets later steps reuse the probe step's findings instead of running ffprobe again.
+        """
+        if not isinstance(data, dict):
+            return None
+        try:
+            video, audio = data.get("video"), data.get("audio")
+            return cls(
+                **{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name not in ("video", "audio")},
+                video=VideoStream(**video) if isinstance(video, dict) else None,
+                audio=AudioStream(**audio) if isinstance(audio, dict) else None,
+            )
+        except (KeyError, TypeError):
+            return None
+
 
 def _int(value: Any) -> int | None:
     """ffprobe prints most numbers as strings and uses "N/A" for unknown ones."""

@@ -8,6 +8,7 @@ from dramatiq.middleware import AgeLimit, AsyncIO, Callbacks, Pipelines, Retries
 
 from core.redis_keys import BROKER_NAMESPACE
 from core.settings import Settings
+from workers.doorbell import DoorbellRedisBroker
 from workers.heartbeat_writer import Heartbeat
 from workers.metrics import WorkerMetrics
 from workers.middleware import GracefulShutdown, OwnProcessGroup
@@ -34,6 +35,7 @@ def build_broker(settings: Settings, *, with_workers: bool = True) -> RedisBroke
             OwnProcessGroup(),
             WorkerMetrics(settings.var_dir, settings.workers.metrics_port),
         ]
-    broker = RedisBroker(url=settings.redis.url, middleware=middleware, namespace=BROKER_NAMESPACE)
+    # Idle consumers block on a per-queue doorbell instead of polling (workers.doorbell).
+    broker = DoorbellRedisBroker(url=settings.redis.url, middleware=middleware, namespace=BROKER_NAMESPACE)
     dramatiq.set_broker(broker)
     return broker

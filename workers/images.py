@@ -7,12 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import MediaProcessingFailed
 from pipelines.ffmpeg_args import thumbnail_args, thumbnail_time
 from pipelines.ladder import poster_width, thumbnail_width
-from pipelines.probe import probe_file
 from pipelines.runner import run_process
 from jobs.claims import Claim
 from storage.models.recordings import Recording
 from storage.objects.keys import recording_key
-from workers.media_files import working_copy
+from workers.media_files import source_info, working_copy
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
 
@@ -26,7 +25,7 @@ async def thumbnails(ctx: WorkerContext, claim: Claim, progress: Progress) -> St
         "poster": recording_key(recording.owner_id, recording.id, "poster.jpg"),
     }
     async with working_copy(ctx, recording) as (workdir, original):
-        info = await probe_file(str(original))
+        info = await source_info(recording, original)
         thumb, poster = workdir / "thumbnail.jpg", workdir / "poster.jpg"
         await run_process(
             thumbnail_args(

@@ -51,6 +51,10 @@ class Relay:
         backoff = 0.0
         try:
             while not stop.is_set():
+                # Cleared before the batch reads the outbox, not after: a NOTIFY that arrives
+                # while the batch publishes then leaves the event set and the next wait returns
+                # at once. Clearing it later lost that wake-up and left the row to the poll.
+                self.wake.clear()
                 try:
                     sent = await self.publish_batch()
                     backoff = 0.0
@@ -83,7 +87,6 @@ class Relay:
         return len(rows)
 
     async def _wait(self, stop: asyncio.Event) -> None:
-        self.wake.clear()
         waiters = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
         await asyncio.wait(waiters, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:

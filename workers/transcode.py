@@ -17,7 +17,7 @@ from jobs.claims import Claim
 from storage.models.recordings import Recording
 from storage.objects.keys import recording_key
 from storage.repositories.recordings import RecordingRepository
-from workers.media_files import working_copy
+from workers.media_files import source_info, working_copy
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
 
@@ -28,7 +28,7 @@ async def render(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
     """Render HD/SD (video) or audio.m4a + waveform.json (audio) under deterministic keys."""
     recording = claim.recording
     async with working_copy(ctx, recording) as (workdir, original):
-        info = await probe_file(str(original))
+        info = await source_info(recording, original)
         if info.kind == "video":
             rows = await _render_video(ctx, recording, info, workdir, original, progress)
             waveform_key = None

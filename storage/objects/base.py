@@ -59,6 +59,15 @@ class ObjectStore(abc.ABC):
     async def get_to_file(self, key: str, path: str | Path) -> None:
         """Download an object to ``path`` atomically; ``NotFound`` if it does not exist."""
 
+    async def local_path(self, key: str) -> Path | None:
+        """The object's own file on this machine, for reading in place, or ``None`` (download it).
+
+        Callers only ever read the file (ffmpeg/ffprobe inputs): it is the stored object itself,
+        not a copy. ``NotFound`` if a backend with local files does not have the object; backends
+        without local files (S3) answer ``None`` and the caller uses ``get_to_file`` once.
+        """
+        return None
+
     @abc.abstractmethod
     async def read_head(self, key: str, n: int) -> bytes:
         """Return the first ``n`` bytes (fewer if the object is shorter), for content sniffing."""

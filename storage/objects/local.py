@@ -182,6 +182,16 @@ class LocalStore(ObjectStore):
 
         await self._io(copy)
 
+    async def local_path(self, key: str) -> Path:
+        """The stored file itself (inside the root, symlinks refused), so readers need no copy."""
+        path = self.path_for(key)
+
+        def existing() -> Path:
+            self._open_existing(key, path).close()  # NotFound for a missing object or a directory
+            return path
+
+        return await self._io(existing)
+
     async def read_head(self, key: str, n: int) -> bytes:
         check_read_length(n)
         path = self.path_for(key)

@@ -201,6 +201,23 @@ async def test_get_missing_object_raises_not_found(store: ObjectStore, tmp_path:
 # -- deletes --------------------------------------------------------------------------------------
 
 
+async def test_local_path_is_the_object_itself_or_none(store: ObjectStore) -> None:
+    # Workers hand this path to ffmpeg instead of copying the original into every step's temp dir.
+    await store.put_stream(KEY, chunks_of(b"original bytes"), content_type="video/mp4")
+
+    path = await store.local_path(KEY)
+
+    if isinstance(store, LocalStore):
+        assert path is not None and path.read_bytes() == b"original bytes"
+        assert path.is_relative_to(store.root) and path.is_absolute()
+        with pytest.raises(NotFound):
+            await store.local_path("recordings/u1/r1/missing")
+        with pytest.raises(NotFound):
+            await store.local_path("recordings/u1")  # a directory is not an object
+    else:
+        assert path is None  # S3: the caller downloads once with get_to_file
+
+
 async def test_delete_is_idempotent(store: ObjectStore, request: pytest.FixtureRequest) -> None:
     await store.put_stream(KEY, chunks_of(b"take 1"), content_type="video/mp4")
 
@@ -269,4 +286,7 @@ async def test_stores_refuse_unsafe_keys(store: ObjectStore, tmp_path: Path, bad
         await store.delete(bad_key)
     with pytest.raises(ValueError):
         await store.open_range(bad_key, 0, None)
+    if isinstance(store, LocalStore):
+        with pytest.raises(ValueError):
+            await store.local_path(bad_key)
     assert not (tmp_path / "x").exists() and not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +14,7 @@ from pipelines.ffmpeg_args import (
     thumbnail_args,
     thumbnail_time,
     timeout_for,
+    video_encoder_args,
 )
 from pipelines.ladder import plan_renditions
 from pipelines.media import AudioStream, MediaInfo, VideoStream
@@ -110,12 +112,48 @@ def test_render_video_args(
         assert value_after(argv, flag) == value, flag
 
 
-def test_each_rendition_gets_its_own_bitrate() -> None:
-    argv = video_argv(video_info(1920, 1080))
-    rates = [argv[i + 1] for i, a in enumerate(argv) if a == "-b:v"]
+@pytest.mark.parametrize(
+    ("width", "height", "crf", "maxrate", "bufsize"),
+    [
+        (1920, 1080, ["23", "23"], ["4500k", "1800k"], ["6000k", "2400k"]),
+        (1280, 720, ["23", "23"], ["4500k", "1800k"], ["6000k", "2400k"]),
+        (1080, 1920, ["23", "23"], ["4500k", "1800k"], ["6000k", "2400k"]),
+        (640, 360, ["23"], ["937500"], ["1250k"]),
+    ],
+)
+def test_each_rendition_gets_capped_quality_from_the_ladder(
+    width: int, height: int, crf: list[str], maxrate: list[str], bufsize: list[str]
+) -> None:
+    argv = video_argv(video_info(width, height))
 
-    assert rates == ["3000k", "1200k"]
-    assert [argv[i + 1] for i, a in enumerate(argv) if a == "-maxrate"] == ["4500k", "1800k"]
+    def values(flag: str) -> list[str]:
+        return [argv[i + 1] for i, a in enumerate(argv) if a == flag]
+
+    assert values("-crf") == crf
+    assert values("-maxrate") == maxrate
+    assert values("-bufsize") == bufsize
+    # Constant quality, not an average target: -b:v would make x264 spend the cap on easy content.
+    assert values("-b:v") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "height", "crf", "expected"),
+    [
+        ("hd", 1280, 720, 23, ["-crf", "23", "-maxrate", "4500k", "-bufsize", "6000k"]),
+        ("sd", 854, 480, 23, ["-crf", "23", "-maxrate", "1800k", "-bufsize", "2400k"]),
+        ("sd", 854, 480, 28, ["-crf", "28", "-maxrate", "1800k", "-bufsize", "2400k"]),
+    ],
+)
+def test_video_encoder_args_take_crf_and_caps_from_the_spec(
+    name: str, width: int, height: int, crf: int, expected: list[str]
+) -> None:
+    spec = replace(next(s for s in plan_renditions(video_info(1920, 1080)) if s.name == name), crf=crf)
+    assert (spec.width, spec.height) == (width, height)
+
+    argv = video_encoder_args(spec)
+
+    assert argv[argv.index("-crf") :] == expected
+    assert value_after(argv, "-c:v") == "libx264" and value_after(argv, "-pix_fmt") == "yuv420p"
 
 
 def test_outputs_are_rendered_largest_first_whatever_the_order_given() -> None:

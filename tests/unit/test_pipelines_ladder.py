@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.ladder import (
     THUMBNAIL_WIDTH,
+    VIDEO_CRF,
     plan_renditions,
     poster_width,
     thumbnail_width,
@@ -77,6 +78,7 @@ def test_renditions_are_even_never_upscaled_and_keep_aspect(width: int, height: 
         assert abs(spec.width / spec.height - display_w / display_h) < 0.02 * display_w / display_h
         assert spec.audio_bitrate == 128_000
         assert spec.maxrate > spec.video_bitrate and spec.bufsize >= spec.maxrate
+        assert spec.crf == VIDEO_CRF
 
 
 def test_bitrates_scale_with_pixel_count() -> None:

@@ -173,6 +173,23 @@ def test_to_dict_is_json_safe() -> None:
     assert data["video"]["rotation"] == 90 and data["audio"]["sample_rate"] == 44100
 
 
+@pytest.mark.parametrize("probed", [PHONE_PORTRAIT, MP3_WITH_COVER, WAV, MP4_1080P], ids=["phone", "mp3", "wav", "1080p"])
+def test_stored_media_info_comes_back_whole(probed: dict[str, Any]) -> None:
+    info = parse_probe(probed, size_bytes=1234)
+
+    # What the probe step stores (JSONB) is what render and thumbnails read back instead of ffprobe.
+    assert MediaInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [None, [], "video", {}, {"kind": "video"}, {**parse_probe(WAV, size_bytes=1).to_dict(), "audio": {"codec": "x"}}],
+    ids=["none", "list", "str", "empty", "partial", "bad-stream"],
+)
+def test_stored_media_info_of_another_shape_is_none(stored: object) -> None:
+    assert MediaInfo.from_dict(stored) is None
+
+
 @pytest.mark.parametrize(
     ("data", "error_code"),
     [
