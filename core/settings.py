@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from core.limits import RateLimit, RateLimitSettings, parse_rate_limit
 from core.mail_message import check_sender, parse_smtp_url
+from core.sweep_settings import SweepSettings, sweep_settings_from_env
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
 T = TypeVar("T")
@@ -123,6 +124,7 @@ class Settings:
     mail_from: str = "Cadenza <no-reply@localhost>"
     rate_limits: RateLimitSettings = RateLimitSettings()
     workers: WorkerSettings = WorkerSettings()
+    sweep: SweepSettings = SweepSettings()
 
     @property
     def is_production(self) -> bool:
@@ -172,6 +174,7 @@ class Settings:
             smtp_url=_smtp_url(env),
             var_dir=var_dir,
             workers=_worker_settings(env),
+            sweep=_sweep_settings(env),
             mail_from=_parsed("MAIL_FROM", env.get("MAIL_FROM") or "Cadenza <no-reply@localhost>", check_sender),
             rate_limits=RateLimitSettings(
                 login=_rate_limit(env, "RATE_LIMIT_LOGIN", RateLimit(5, 60)),
@@ -289,5 +292,12 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: set[str]) 
 def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
     try:
         return worker_settings_from_env(env)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _sweep_settings(env: Mapping[str, str]) -> SweepSettings:
+    try:
+        return sweep_settings_from_env(env)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from storage.models.recordings import Recording
 from workers.runtime import WorkerContext
+from workers.workdirs import new_workdir
 
 
 @contextlib.asynccontextmanager
 async def working_copy(ctx: WorkerContext, recording: Recording) -> AsyncIterator[tuple[Path, Path]]:
     """Download the original into a private temp dir; yields (workdir, original path)."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"cadenza-{recording.id}-"))
+    workdir = new_workdir(f"recording-{recording.id}")  # named with our pid: see workers.workdirs
     try:
         original = workdir / "original"
         await ctx.store.get_to_file(recording.original_key, original)

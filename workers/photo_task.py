@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from core.errors import InvalidMedia, NotFound
 from core.ids import utcnow
@@ -27,6 +25,7 @@ from storage.objects.keys import user_key, user_photo_upload_key
 from storage.repositories.users import UserRepository
 from workers.events import publish
 from workers.runtime import WorkerContext, get_context
+from workers.workdirs import workdir
 
 log = logging.getLogger("cadenza.worker")
 
@@ -62,8 +61,8 @@ async def profile_photo(args: PhotoArgs) -> None:
 
 
 async def _render(ctx: WorkerContext, upload: PhotoUpload) -> ProfileImages:
-    with tempfile.TemporaryDirectory(prefix=f"cadenza-photo-{upload.user_id}-") as workdir:
-        original = Path(workdir) / "original"
+    with workdir(f"photo-{upload.user_id}") as tmp:
+        original = tmp / "original"
         try:
             await ctx.store.get_to_file(upload.key, original)
         except NotFound:

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from core.error_messages import public_message
 from storage.models.jobs import Job, JobStep
 
 
@@ -49,7 +50,8 @@ def step_fields(step: JobStep) -> dict[str, Any]:
         "started_at": step.started_at,
         "finished_at": step.finished_at,
         "error_code": step.error_code,
-        "error_message": step.error_message,
+        # Owners read the error code's fixed sentence; the detail is for operators (``api.ops``).
+        "error_message": public_message(step.error_code),
     }
 
 
