@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -158,7 +159,10 @@ def stop_postgres(directory: Path, bindir: str) -> None:
 
 
 def start_postgres(directory: Path, bindir: str) -> None:
-    _pg_ctl(directory, bindir, "start")
+    """Start it again with the options it last ran with (``postmaster.opts``: port, socket dir…)."""
+    words = shlex.split((directory / "pg" / "data" / "postmaster.opts").read_text())[1:]
+    options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
+    _pg_ctl(directory, bindir, "start", "-o", shlex.join(options))
 
 
 def _pg_ctl(directory: Path, bindir: str, *args: str) -> None:

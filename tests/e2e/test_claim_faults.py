@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.e2e.api import Api
+from core.redis_keys import BROKER_NAMESPACE
 from tests.e2e.conftest import api_for, isolated_env, run_stack
 from tests.e2e.processes import private_services, start_postgres, stop_postgres
 from tests.e2e.stack import Stack
@@ -40,7 +40,7 @@ def pg_stack(base_env: dict[str, str], pg_services: tuple[Path, dict[str, str]],
 
 def _waiting_messages(redis_url: str, queue: str) -> int:
     with redis.Redis.from_url(redis_url) as client:
-        return int(client.hlen(f"dramatiq:{queue}.msgs"))
+        return int(client.hlen(f"{BROKER_NAMESPACE}:{queue}.msgs"))
 
 
 def test_probe_messages_taken_while_postgresql_is_down_are_not_lost(
@@ -53,7 +53,7 @@ def test_probe_messages_taken_while_postgresql_is_down_are_not_lost(
     pg_stack.stop_process("ingest")
     created = [api.accepted(account, clip_small, title=f"take {i}") for i in range(5)]
     deadline = time.monotonic() + 30
-    while _waiting_messages(services["REDIS_URL"], "ingest") < 5:
+    while _waiting_messages(pg_stack.env["REDIS_URL"], "ingest") < 5:
         assert time.monotonic() < deadline, "the relay did not publish the probe messages"
         time.sleep(0.2)
 
@@ -69,8 +69,8 @@ def test_probe_messages_taken_while_postgresql_is_down_are_not_lost(
     for item in created:
         job = api.wait_job(account, item["job_id"], timeout=180)
         assert job["state"] == "succeeded", (job, pg_stack.logs("ingest"))
-        assert api.recording(account, item["recording_id"])["status"] == "ready"
+        assert api.recording(account, item["id"])["status"] == "ready"
     r = api.http.get("/api/v1/notifications", headers=account.headers, params={"limit": 100})
     assert r.status_code == 200, r.text
     ready = [n["data"]["recording_id"] for n in r.json()["items"] if n["kind"] == "recording.ready"]
-    assert sorted(ready) == sorted(item["recording_id"] for item in created)
+    assert sorted(ready) == sorted(item["id"] for item in created)
