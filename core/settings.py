@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from core.limits import RateLimit, RateLimitSettings, parse_rate_limit
 from core.mail_message import check_sender, parse_smtp_url
-from core.sweep_settings import SweepSettings, sweep_settings_from_env
+from core.sweep_settings import SweepSettings
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
 T = TypeVar("T")
@@ -297,7 +297,11 @@ def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
 
 
 def _sweep_settings(env: Mapping[str, str]) -> SweepSettings:
-    try:
-        return sweep_settings_from_env(env)
-    except ValueError as exc:
-        raise SettingsError(str(exc)) from None
+    d = SweepSettings()
+    return SweepSettings(
+        interval_seconds=_positive_int(env, "SWEEP_INTERVAL_SECONDS", d.interval_seconds),
+        workdir_age_seconds=_positive_int(env, "SWEEP_WORKDIR_AGE_SECONDS", d.workdir_age_seconds),
+        part_file_age_seconds=_positive_int(env, "SWEEP_PART_FILE_AGE_SECONDS", d.part_file_age_seconds),
+        outbox_retention_seconds=_positive_int(env, "OUTBOX_RETENTION_SECONDS", d.outbox_retention_seconds),
+        token_retention_seconds=_positive_int(env, "TOKEN_RETENTION_SECONDS", d.token_retention_seconds),
+    )

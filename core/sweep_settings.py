@@ -1,12 +1,10 @@
 """How long leftovers are kept before the sweeper (``workers.sweeper``) removes them.
 
-``core.settings`` calls ``sweep_settings_from_env`` and reports its ValueError as a
-configuration error.
+``core.settings`` reads each from the environment variable named beside it (whole seconds, ≥ 1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 HOUR = 3600
@@ -26,27 +24,3 @@ class SweepSettings:
     #: Spent account and refresh tokens are kept this long after use, revocation or expiry
     #: (``TOKEN_RETENTION_SECONDS``).
     token_retention_seconds: int = DAY
-
-
-def sweep_settings_from_env(env: Mapping[str, str]) -> SweepSettings:
-    """Raises ValueError naming the variable for a value that is not a whole number of seconds ≥ 1."""
-    return SweepSettings(
-        interval_seconds=_seconds(env, "SWEEP_INTERVAL_SECONDS", 300),
-        workdir_age_seconds=_seconds(env, "SWEEP_WORKDIR_AGE_SECONDS", 15 * 60),
-        part_file_age_seconds=_seconds(env, "SWEEP_PART_FILE_AGE_SECONDS", HOUR),
-        outbox_retention_seconds=_seconds(env, "OUTBOX_RETENTION_SECONDS", 7 * DAY),
-        token_retention_seconds=_seconds(env, "TOKEN_RETENTION_SECONDS", DAY),
-    )
-
-
-def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number of seconds, not {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, not {value}")
-    return value

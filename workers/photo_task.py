@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 
 from core.errors import InvalidMedia, NotFound
 from core.ids import utcnow
+from core.transient import is_data_error
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
 from pipelines.photo_render import ProfileImages, render_profile_photo
 from storage.models.users import User
@@ -96,7 +97,8 @@ async def _settle(
 
 
 async def _retry_or_fail(ctx: WorkerContext, upload: PhotoUpload, exc: Exception) -> None:
-    retry = upload.attempt + 1 < PROFILE_PHOTO.max_attempts
+    # A data error (SQLSTATE class 22/23) fails the same way again: no retry.
+    retry = upload.attempt + 1 < PROFILE_PHOTO.max_attempts and not is_data_error(exc)
     log.warning(
         "profile photo failed",
         extra={"user_id": str(upload.user_id), "error": f"{type(exc).__name__}: {exc}", "will_retry": retry},
