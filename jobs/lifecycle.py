@@ -14,7 +14,8 @@ commit. The life of a step, and what happens when its worker dies:
 - ``hand_back_step``: SIGTERM: back to ``queued`` at once, the attempt not spent.
 - ``reap_step``: the worker died (no heartbeat, ``workers.reaper``): ``fail_step`` with
   ``worker_lost``, requeued at once while attempts remain.
-- Redis lost its messages: ``jobs.recovery`` sends every published, unclaimed step again.
+- Redis lost its messages: ``jobs.recovery`` sends every published, unclaimed step again; a
+  step published hours ago and never claimed is sent again by the reaper the same way.
 - An operator's retry or cancel of a whole job: ``jobs.operator``.
 """
 
