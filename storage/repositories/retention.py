@@ -44,6 +44,9 @@ class RetentionRepository:
     async def delete_dead_refresh_tokens(self, before: dt.datetime) -> int:
         """Tokens expired, or revoked, before ``before``."""
         stmt = delete(RefreshToken).where(
-            or_(RefreshToken.expires_at < before, and_(RefreshToken.revoked_at.is_not(None), RefreshToken.revoked_at < before))
+            or_(
+                RefreshToken.expires_at < before,
+                and_(RefreshToken.revoked_at.is_not(None), RefreshToken.revoked_at < before),
+            )
         )
         return (await self.session.execute(stmt)).rowcount or 0

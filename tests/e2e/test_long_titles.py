@@ -30,7 +30,8 @@ def test_a_longest_title_is_shared_and_its_failure_notified_with_cut_titles(
     assert r.status_code == 201, r.text
     [notice] = notifications(api, friend, "recording.shared")
     assert len(notice["title"]) == 200
-    assert notice["title"].startswith("D" * 120 + " shared “Nocturne nn") and notice["title"].endswith("…” with you")
+    assert notice["title"].startswith("D" * 120 + " shared “Nocturne nn")
+    assert notice["title"].endswith("…” with you")
 
     # And the processing failure reaches the owner, who reads the error code's sentence only
     job = api.wait_job(owner, api.recording(owner, recording_id)["job_id"], timeout=60)

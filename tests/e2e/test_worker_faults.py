@@ -182,7 +182,8 @@ def test_a_transcode_worker_killed_mid_render_loses_no_upload(api: Api, stack: S
     assert sum(n for (job_id, _), n in successes.items() if job_id in {j["id"] for j in jobs}) == 5 * 5
     # And the killed workers' temporary directories (original and renditions) are swept away
     temp = Path(stack.env["TMPDIR"])
-    _wait_for(lambda: not [p for p in temp.iterdir() if p.name.startswith("cadenza-")], "sweep of the killed workers' directories", timeout=30)
+    leftovers = lambda: [p for p in temp.iterdir() if p.name.startswith("cadenza-")]  # noqa: E731
+    _wait_for(lambda: not leftovers(), "sweep of the killed workers' directories", timeout=30)
 
 
 def test_a_transcode_worker_stopped_mid_render_hands_its_step_back(api: Api, stack: Stack, clip_720p: Path) -> None:

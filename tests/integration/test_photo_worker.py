@@ -113,7 +113,9 @@ async def test_a_storage_fault_is_retried_through_the_outbox_then_fails(
     assert await _state(ctx, user) == ("failed", "processing_failed")
 
 
-async def test_a_data_error_fails_the_photo_at_once(ctx: runtime.WorkerContext, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_data_error_fails_the_photo_at_once(
+    ctx: runtime.WorkerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = await _user(ctx)
     args = await _upload(ctx, user, png_bytes(50, 50))
 

@@ -107,7 +107,9 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
             expires_at=expires, used_at=used,
         )
 
-    def refresh(*, expires: dt.datetime, used: dt.datetime | None = None, revoked: dt.datetime | None = None) -> RefreshToken:
+    def refresh(
+        *, expires: dt.datetime, used: dt.datetime | None = None, revoked: dt.datetime | None = None
+    ) -> RefreshToken:
         return RefreshToken(
             id=new_id(), user_id=user.id, family_id=new_id(), expires_at=expires, used_at=used, revoked_at=revoked
         )
@@ -145,4 +147,5 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
 
 async def _exists(session, row: object) -> bool:  # noqa: ANN001
     model = type(row)
-    return (await session.execute(select(model).where(model.id == row.id))).first() is not None  # type: ignore[attr-defined]
+    found = await session.execute(select(model).where(model.id == row.id))  # type: ignore[attr-defined]
+    return found.first() is not None

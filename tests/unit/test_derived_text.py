@@ -34,7 +34,15 @@ class _Orig(Exception):
 
 @pytest.mark.parametrize(
     ("sqlstate", "data"),
-    [("22001", True), ("22012", True), ("23505", True), ("23503", True), ("57P01", False), ("08006", False), (None, False)],
+    [
+        ("22001", True),
+        ("22012", True),
+        ("23505", True),
+        ("23503", True),
+        ("57P01", False),
+        ("08006", False),
+        (None, False),
+    ],
 )
 def test_sqlstate_classes_22_and_23_are_data_errors_and_never_transient(sqlstate: str | None, data: bool) -> None:
     exc = DBAPIError("INSERT …", {"title": "…"}, _Orig(sqlstate))
