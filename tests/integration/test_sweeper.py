@@ -9,7 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.ids import new_id, utcnow
 from core.settings import Settings, parse_storage_url
@@ -136,13 +136,19 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
         await session.flush()
         session.add_all([*gone.values(), *kept.values()])
 
-    # When the sweeper runs with the default retentions
-    await Sweeper(worker_ctx.sessions, settings.replace(sweep=SweepSettings())).sweep_once()
+    try:
+        # When the sweeper runs with the default retentions
+        await Sweeper(worker_ctx.sessions, settings.replace(sweep=SweepSettings())).sweep_once()
 
-    # Then exactly the spent rows are gone
-    async with worker_ctx.sessions() as session:
-        present = {what for what, row in {**gone, **kept}.items() if await _exists(session, row)}
-    assert present == set(kept)
+        # Then exactly the spent rows are gone
+        async with worker_ctx.sessions() as session:
+            present = {what for what, row in {**gone, **kept}.items() if await _exists(session, row)}
+        assert present == set(kept)
+    finally:
+        # The rows are made up: later tests on the session's database must not meet them.
+        async with worker_ctx.sessions.begin() as session:
+            for row in [*gone.values(), *kept.values()]:
+                await session.execute(delete(type(row)).where(type(row).id == row.id))  # type: ignore[attr-defined]
 
 
 async def _exists(session, row: object) -> bool:  # noqa: ANN001
