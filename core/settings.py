@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 from core.env_values import positive_int
 from core.limits import RateLimitSettings, StreamLimits, UploadQuotas, limits_from_env
 from core.mail_message import check_sender, parse_smtp_url
+from core.sweep_settings import SweepSettings
 from core.worker_settings import WorkerSettings, worker_settings_from_env
 
 T = TypeVar("T")
@@ -135,6 +136,7 @@ class Settings:
     quotas: UploadQuotas = UploadQuotas()
     #: ``/metrics`` needs ``Authorization: Bearer <METRICS_TOKEN>``; unset, it is not served at all
     metrics_token: str | None = None
+    sweep: SweepSettings = SweepSettings()
 
     @property
     def is_production(self) -> bool:
@@ -190,6 +192,7 @@ class Settings:
             smtp_url=_smtp_url(env),
             var_dir=var_dir,
             workers=_worker_settings(env),
+            sweep=_sweep_settings(env),
             mail_from=_parsed("MAIL_FROM", env.get("MAIL_FROM") or "Cadenza <no-reply@localhost>", check_sender),
             rate_limits=rate_limits,
             streams=streams,
@@ -328,3 +331,14 @@ def _worker_settings(env: Mapping[str, str]) -> WorkerSettings:
         return worker_settings_from_env(env)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _sweep_settings(env: Mapping[str, str]) -> SweepSettings:
+    d = SweepSettings()
+    return SweepSettings(
+        interval_seconds=_positive_int(env, "SWEEP_INTERVAL_SECONDS", d.interval_seconds),
+        workdir_age_seconds=_positive_int(env, "SWEEP_WORKDIR_AGE_SECONDS", d.workdir_age_seconds),
+        part_file_age_seconds=_positive_int(env, "SWEEP_PART_FILE_AGE_SECONDS", d.part_file_age_seconds),
+        outbox_retention_seconds=_positive_int(env, "OUTBOX_RETENTION_SECONDS", d.outbox_retention_seconds),
+        token_retention_seconds=_positive_int(env, "TOKEN_RETENTION_SECONDS", d.token_retention_seconds),
+    )

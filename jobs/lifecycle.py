@@ -14,7 +14,8 @@ commit. The life of a step, and what happens when its worker dies:
 - ``hand_back_step``: SIGTERM: back to ``queued`` at once, the attempt not spent.
 - ``reap_step``: the worker died (no heartbeat, ``workers.reaper``): ``fail_step`` with
   ``worker_lost``, requeued at once while attempts remain.
-- Redis lost its messages: ``jobs.recovery`` sends every published, unclaimed step again.
+- Redis lost its messages: ``jobs.recovery`` sends every published, unclaimed step again; a
+  step published hours ago and never claimed is sent again by the reaper the same way.
 - An operator's retry or cancel of a whole job: ``jobs.operator``.
 """
 
@@ -25,6 +26,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.error_messages import public_message
 from core.ids import utcnow
 from jobs.claims import Claim, JobGone, Outcome, RecordingChange
 from jobs.plans import Plan, plan_of
@@ -131,6 +133,9 @@ async def fail_step(
 ) -> Outcome:
     """Requeue the step at ``retry_at`` while attempts remain; otherwise fail the job for good.
 
+    ``error_message`` is the detail for operators (the step's ``error_message``, shown by the
+    admin job view); the recording gets the fixed sentence of ``error_code`` (``core.error_messages``).
+
     With ``worker`` and ``attempt`` (the claim's), a failure counts only while that claim still
     holds the step: a worker whose step was reaped and taken over must not fail it for the next.
     """
@@ -156,7 +161,7 @@ async def fail_step(
     job.error_code = error_code
     if recording is not None:
         recording.error_code = error_code
-        recording.error_message = error_message[:2000]
+        recording.error_message = public_message(error_code)
     send_fan_out(session, job, now)
     return _settle(job, recording, before, now)
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.error_messages import public_message
 from core.errors import Conflict, NotFound
 from core.ids import utcnow
 from jobs.lifecycle import send_fan_out, send_step
@@ -107,7 +108,7 @@ async def cancel_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
     if recording is not None:
         if recording.error_code is None:
             recording.error_code = CANCELLED
-            recording.error_message = CANCELLED_MESSAGE
+            recording.error_message = public_message(CANCELLED)
         recording.status = recording_status_for(job.steps, plan)
         recording.ready_at = None
     send_fan_out(session, job, now)

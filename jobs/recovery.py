@@ -14,6 +14,7 @@ would ever do that work. ``workers.broker_watch`` notices the loss and calls
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,10 +39,7 @@ async def republish_unclaimed(session: AsyncSession) -> list[Republished]:
     """
     now = utcnow()
     outbox = OutboxRepository(session)
-    done = []
-    for step in await outbox.published_unclaimed_steps():
-        send_step(session, step, step.job_id, now)
-        done.append(Republished(step.name, str(step.job_id)))
+    done = await republish_stale_steps(session, now)
     names = sorted(t.name for t in TASKS if not t.is_step)
     for row in await outbox.sent_untaken(names):
         task = TASKS.get(row.actor_name)
@@ -52,4 +50,20 @@ async def republish_unclaimed(session: AsyncSession) -> list[Republished]:
     return done
 
 
-__all__ = ["Republished", "republish_unclaimed"]
+
+async def republish_stale_steps(session: AsyncSession, enqueued_before: dt.datetime) -> list[Republished]:
+    """Send again every step still ``queued`` whose message was published before ``enqueued_before``.
+
+    The reaper calls it with a bound far beyond any normal wait: a message that never led to a
+    claim (dead-lettered after a long database outage, lost some other way) is not waited for
+    for ever; a copy that does arrive meanwhile claims nothing.
+    """
+    now = utcnow()
+    done = []
+    for step in await OutboxRepository(session).published_unclaimed_steps(enqueued_before):
+        send_step(session, step, step.job_id, now)
+        done.append(Republished(step.name, str(step.job_id)))
+    return done
+
+
+__all__ = ["Republished", "republish_stale_steps", "republish_unclaimed"]

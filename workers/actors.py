@@ -25,7 +25,7 @@ from jobs.tasks import (
     Task,
     TaskRegistry,
 )
-from workers import images, ingest, mail_task, notify, photo_task, transcode
+from workers import deferral, images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 
@@ -72,7 +72,13 @@ def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
     check_handlers()
     actors: dict[str, dramatiq.Actor] = {}
     for task in TASKS:
-        options: dict[str, Any] = {"max_retries": task.broker_retries}
+        options: dict[str, Any] = {
+            "max_retries": task.broker_retries,
+            # A message taken during a database outage comes back (``workers.deferral``).
+            "retry_when": deferral.retry_when(task.broker_retries),
+            "min_backoff": deferral.MIN_BACKOFF_MS,
+            "max_backoff": deferral.MAX_BACKOFF_MS,
+        }
         if task.time_limit_ms is not None:
             options["time_limit"] = task.time_limit_ms
         actors[task.name] = dramatiq.actor(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,12 +17,13 @@ from pipelines.media import MediaInfo
 from pipelines.probe import probe_file
 from storage.models.recordings import Recording
 from workers.runtime import WorkerContext
+from workers.workdirs import new_workdir
 
 
 @contextlib.asynccontextmanager
 async def working_copy(ctx: WorkerContext, recording: Recording) -> AsyncIterator[tuple[Path, Path]]:
     """Yield (private temp dir, path of the original to read, never to write); the dir is removed after."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"cadenza-{recording.id}-"))
+    workdir = new_workdir(f"recording-{recording.id}")  # named with our pid: see workers.workdirs
     try:
         original = await ctx.store.local_path(recording.original_key)
         if original is None:

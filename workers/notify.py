@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core.errors import TransientFailure
+from core.error_messages import public_message
+from core.text import fill
 from jobs.claims import Claim
-from storage.repositories.notifications import NotificationRepository
+from storage.repositories.notifications import TITLE_MAX_CHARS, NotificationRepository
 from storage.repositories.recordings import RecordingRepository
 from storage.repositories.shares import ShareRepository
 from workers.events import publish
@@ -20,8 +22,10 @@ async def notify(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
         if recording.status not in ("ready", "failed"):
             raise TransientFailure(f"recording is still {recording.status}", error_code="not_finished")
         ready = recording.status == "ready"
-        title = f"“{recording.title}” is ready" if ready else f"“{recording.title}” could not be processed"
-        body = None if ready else f"{recording.error_message or 'processing failed'} ({recording.error_code})"
+        after = "” is ready" if ready else "” could not be processed"
+        title = fill(recording.title, TITLE_MAX_CHARS, before="“", after=after)
+        # The owner reads the fixed sentence of the error code, never an exception's details.
+        body = None if ready else f"{public_message(recording.error_code)} ({recording.error_code})"
         data = {"recording_id": str(recording.id), "status": recording.status, "error_code": recording.error_code}
         kind = "recording.ready" if ready else "recording.failed"
         # The owner hears of either outcome; people the recording is shared with only of a ready one.

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from core.errors import InvalidMedia, NotFound
 from core.ids import utcnow
+from core.transient import is_data_error
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
 from pipelines.photo_render import ProfileImages, render_profile_photo
 from storage.models.users import User
@@ -27,6 +26,7 @@ from storage.objects.keys import user_key, user_photo_upload_key
 from storage.repositories.users import UserRepository
 from workers.events import publish
 from workers.runtime import WorkerContext, get_context
+from workers.workdirs import workdir
 
 log = logging.getLogger("cadenza.worker")
 
@@ -62,8 +62,8 @@ async def profile_photo(args: PhotoArgs) -> None:
 
 
 async def _render(ctx: WorkerContext, upload: PhotoUpload) -> ProfileImages:
-    with tempfile.TemporaryDirectory(prefix=f"cadenza-photo-{upload.user_id}-") as workdir:
-        original = Path(workdir) / "original"
+    with workdir(f"photo-{upload.user_id}") as tmp:
+        original = tmp / "original"
         try:
             await ctx.store.get_to_file(upload.key, original)
         except NotFound:
@@ -97,7 +97,8 @@ async def _settle(
 
 
 async def _retry_or_fail(ctx: WorkerContext, upload: PhotoUpload, exc: Exception) -> None:
-    retry = upload.attempt + 1 < PROFILE_PHOTO.max_attempts
+    # A data error (SQLSTATE class 22/23) fails the same way again: no retry.
+    retry = upload.attempt + 1 < PROFILE_PHOTO.max_attempts and not is_data_error(exc)
     log.warning(
         "profile photo failed",
         extra={"user_id": str(upload.user_id), "error": f"{type(exc).__name__}: {exc}", "will_retry": retry},

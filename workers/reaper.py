@@ -35,10 +35,15 @@ from core.transient import TRANSIENT_ERRORS
 from core.worker_settings import WorkerSettings
 from storage.heartbeats import WorkerHeartbeat, read_heartbeats
 from jobs.lifecycle import reap_step
+from jobs.recovery import Republished, republish_stale_steps
 from storage.repositories.jobs import JobRepository, RunningClaim
 from workers.steps import publish_outcome
 
 log = logging.getLogger("cadenza.reaper")
+
+#: A step ``queued`` this long after its message was published was lost on the way (dead-lettered
+#: after a database outage longer than ``workers.deferral`` waits, say): it is published again.
+STALE_QUEUED_SECONDS = 2 * 3600
 
 #: Heartbeat timestamps and ``started_at`` come from the same worker clock; this absorbs rounding.
 CLAIM_MARGIN = dt.timedelta(seconds=1)
@@ -79,8 +84,11 @@ class Reaper:
         redis: Redis,
         settings: WorkerSettings,
         clock: Callable[[], float] = time.monotonic,
+        stale_queued_seconds: float = STALE_QUEUED_SECONDS,
     ) -> None:
         self.sessions = sessions
+        self.stale_queued_seconds = stale_queued_seconds
+        self._next_stale_check = 0.0
         self.redis = redis
         self.settings = settings
         self.clock = clock
@@ -92,6 +100,10 @@ class Reaper:
         while not stop.is_set():
             try:
                 await self.reap_once()
+                if self.clock() >= self._next_stale_check:
+                    # A scan of every queued step: once a minute is plenty for a two-hour bound.
+                    self._next_stale_check = self.clock() + 60.0
+                    await self.republish_stale()
             except TRANSIENT_ERRORS as exc:
                 # Without Redis no heartbeat can be read, without PostgreSQL no step: reap nothing.
                 log.warning("reaper round skipped", extra={"error": type(exc).__name__})
@@ -117,6 +129,14 @@ class Reaper:
             if reason is not None and (done := await self._reap(claim, reason)) is not None:
                 reaped.append(done)
         return reaped
+
+    async def republish_stale(self) -> list[Republished]:
+        """Send again the steps published long ago and still ``queued`` (``jobs.recovery``)."""
+        async with self.sessions.begin() as session:
+            done = await republish_stale_steps(session, utcnow() - dt.timedelta(seconds=self.stale_queued_seconds))
+        for item in done:
+            log.warning("step never claimed; published again", extra={"job_id": item.subject, "step": item.task})
+        return done
 
     async def _reap(self, claim: RunningClaim, reason: str) -> Reaped | None:
         async with self.sessions.begin() as session:

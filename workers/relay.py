@@ -1,7 +1,7 @@
 """The outbox relay: ``python -m workers.relay``.
 
 Publishes committed outbox rows to the broker and marks them sent, and runs the reaper
-(``workers.reaper``) beside it. Woken at once by the outbox
+(``workers.reaper``) and the sweeper (``workers.sweeper``) beside it. Woken at once by the outbox
 trigger's NOTIFY, with a poll as the safety net (a missed notification, a row due later). While
 Redis is down a batch fails, its transaction rolls back and the rows stay pending: nothing is
 dropped, and publishing resumes by itself. Several relays may run (``FOR UPDATE SKIP LOCKED``).
@@ -30,6 +30,7 @@ from storage.repositories.outbox import OutboxRepository
 from workers.broker import build_broker
 from workers.broker_watch import BrokerWatch
 from workers.reaper import Reaper
+from workers.sweeper import Sweeper
 
 log = logging.getLogger("cadenza.relay")
 
@@ -147,6 +148,7 @@ async def main() -> None:
             Relay(sessions, broker, dsn).run(stop),
             Reaper(sessions, redis, settings.workers).run(stop),
             BrokerWatch(sessions, redis, POLL_SECONDS).run(stop),
+            Sweeper(sessions, settings).run(stop),
         )
     finally:
         await redis.aclose()

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.errors import CadenzaError
 from core.ids import utcnow
 from core.logging import job_id_var
-from core.transient import TRANSIENT_ERRORS
+from core.transient import TRANSIENT_ERRORS, is_data_error
 from jobs.claims import Claim, JobGone, Outcome, RecordingChange
 from jobs.lifecycle import claim_step, complete_step, fail_step, hand_back_step
 from jobs.tasks import TASKS
@@ -27,6 +27,7 @@ from storage.objects.keys import recording_prefix
 from storage.models.jobs import JobStep, StepState
 from storage.repositories.jobs import JobRepository
 from workers.cancel import raise_if_cancelled
+from workers.deferral import Deferred
 from workers.events import publish
 from workers.metrics import observe_step
 from workers.inflight import IN_FLIGHT, HandedBack
@@ -88,8 +89,7 @@ async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
     entry = IN_FLIGHT.begin(job_id, step_name)
     try:
         job_uuid = uuid.UUID(job_id)
-        async with ctx.sessions.begin() as session:
-            claim = await claim_step(session, job_uuid, step_name, worker=worker_name())
+        claim = await _claim(ctx, job_uuid, step_name)
         if claim is None:
             log.info("step has nothing to do (redelivered or stale)", extra={"step": step_name})
             return
@@ -121,6 +121,20 @@ async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
     finally:
         IN_FLIGHT.end(entry)
         job_id_var.reset(token)
+
+
+async def _claim(ctx: WorkerContext, job_id: uuid.UUID, step_name: str) -> Claim | None:
+    """Claim the step; a transient fault raises ``Deferred`` so that the message comes back
+    (the step is still ``queued`` and nothing else would ever send it again)."""
+    try:
+        async with ctx.sessions.begin() as session:
+            return await claim_step(session, job_id, step_name, worker=worker_name())
+    except TRANSIENT_ERRORS as exc:
+        if is_data_error(exc):
+            raise
+        error = type(exc).__name__
+        log.warning("step not claimed; the message will come back", extra={"step": step_name, "error": error})
+        raise Deferred(f"claim of {step_name} deferred: {type(exc).__name__}") from exc
 
 
 def _observe(claim: Claim, outcome: Outcome, seconds: float) -> None:
@@ -166,17 +180,21 @@ async def _discard_outputs(ctx: WorkerContext, claim: Claim) -> None:
 
 async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> Outcome:
     retry_at: dt.datetime | None = None
+    backoff = _backoff(claim.step.name, claim.step.attempts)
     if isinstance(exc, CadenzaError):
         code, message = exc.error_code, exc.detail
         if exc.retryable:
-            retry_at = _backoff(claim.step.name, claim.step.attempts)
+            retry_at = backoff
+    elif is_data_error(exc):
+        # Class 22/23: the same write fails the same way again, so the step fails at once.
+        code, message = "data_error", f"{type(exc).__name__}: {exc}"
+        log.error("step failed on a data error", extra={"step": claim.step.name, "detail": message[:2000]})
     elif isinstance(exc, TRANSIENT_ERRORS):
-        # Owners read this message: an OSError's text names the worker's temporary paths.
+        # Owners read only the fixed sentence of the code; the detail is for logs and the admin view.
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        code, message = "transient_failure", f"{type(exc).__name__}: {detail}"
-        retry_at = _backoff(claim.step.name, claim.step.attempts)
+        code, message, retry_at = "transient_failure", f"{type(exc).__name__}: {detail}", backoff
     else:
-        code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", _backoff(claim.step.name, claim.step.attempts)
+        code, message, retry_at = "internal_error", f"{type(exc).__name__}: {exc}", backoff
         log.exception("step crashed", extra={"step": claim.step.name})
     log.warning(
         "step failed",
@@ -185,6 +203,7 @@ async def _record_failure(ctx: WorkerContext, claim: Claim, exc: Exception) -> O
             "error_code": code,
             "attempt": claim.step.attempts,
             "will_retry": retry_at is not None,
+            "detail": message[:2000],
         },
     )
     async with ctx.sessions.begin() as session:

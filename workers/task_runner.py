@@ -13,8 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.transient import TRANSIENT_ERRORS
+from core.transient import TRANSIENT_ERRORS, is_data_error
 from jobs.tasks import Task, enqueue, mark_taken
+from workers.deferral import Deferred
 from workers.inflight import IN_FLIGHT, HandedBack
 from workers.runtime import WorkerContext, get_context
 
@@ -33,6 +34,15 @@ async def run_task(task: Task[Any], args: Any, handler: TaskHandler) -> None:
             await entry.run(handler(args))
         except HandedBack:
             await _hand_back(ctx, task, args)
+        except TRANSIENT_ERRORS as exc:
+            # The handler records its own faults through the outbox; one that escapes it met the
+            # database or Redis down before anything was recorded (its row is already marked
+            # taken, so only the broker can bring the message back).
+            if is_data_error(exc):
+                raise
+            error = type(exc).__name__
+            log.warning("task deferred; the message will come back", extra={"task": task.name, "error": error})
+            raise Deferred(f"{task.name} deferred: {type(exc).__name__}") from exc
     finally:
         IN_FLIGHT.end(entry)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from core.error_messages import public_message
 from storage.models.jobs import JobStep
 from storage.repositories.job_reads import JobView
 
@@ -50,7 +51,8 @@ def step_fields(step: JobStep) -> dict[str, Any]:
         "started_at": step.started_at,
         "finished_at": step.finished_at,
         "error_code": step.error_code,
-        "error_message": step.error_message,
+        # Owners read the error code's fixed sentence; the detail is for operators (``api.ops``).
+        "error_message": public_message(step.error_code),
     }
 
 
@@ -60,6 +62,8 @@ def job_view_out(job: JobView) -> JobOut:
     done = sum(1.0 if s.state in ("succeeded", "skipped") else s.progress for s in steps)
     for step in steps:
         step.progress = round(step.progress, 4)
+        # Owners read the error code's fixed sentence; the detail is for operators (``api.ops``).
+        step.error_message = public_message(step.error_code)
     return JobOut(
         id=job.id,
         recording_id=job.recording_id,

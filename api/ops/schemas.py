@@ -122,7 +122,7 @@ def ops_job_out(row: JobRow) -> OpsJobOut:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
-        steps=[OpsStepOut(**step_fields(s), worker=s.worker) for s in job.steps],
+        steps=[OpsStepOut(**(step_fields(s) | {"error_message": s.error_message}), worker=s.worker) for s in job.steps],
     )
 
 

@@ -155,8 +155,14 @@ class RecordingService:
     async def delete(self, caller: User, recording_id: uuid.UUID) -> None:
         """Remove the rows (shares go with them), then every object under the recording's prefix."""
         async with self.ctx.sessions.begin() as session:
-            found = await authorized_recording(session, caller, recording_id, RecordingAction.DELETE, for_update=True)
+            found = await authorized_recording(session, caller, recording_id, RecordingAction.DELETE)
             prefix = recording_prefix(found.recording.owner_id, recording_id)
+            # Lock order: the recording's jobs, then the recording, as a worker finishing a step
+            # does (jobs.lifecycle); the other order deadlocks with it. The cascade then finds
+            # every job row already held by this transaction.
+            await JobRepository(session).lock_for_recording(recording_id)
+            if await RecordingRepository(session).get(recording_id, for_update=True) is None:
+                raise NotFound("no such recording", error_code="recording_not_found")
             await RecordingRepository(session).delete(found.recording)
         removed = await self.ctx.store.delete_prefix(prefix)
         log.info("recording deleted", extra={"recording_id": str(recording_id), "objects_removed": removed})

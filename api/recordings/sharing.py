@@ -12,7 +12,9 @@ from api.recordings.schemas import ShareOut, SharePage
 from api.recordings.services import authorized_recording
 from core.errors import NotFound, ValidationFailed
 from core.ids import utcnow
+from core.text import fill
 from storage.models.users import User
+from storage.repositories.notifications import TITLE_MAX_CHARS
 from storage.repositories.shares import ShareRepository
 from storage.repositories.users import UserRepository
 
@@ -50,7 +52,7 @@ class ShareService:
                     session,
                     user_id=user_id,
                     kind="recording.shared",
-                    title=f"{_name(caller)} shared “{found.recording.title}” with you",
+                    title=_shared_title(caller, found.recording.title),
                     data={"recording_id": str(recording_id), "shared_by": str(caller.id)},
                     dedupe_key=f"recording.shared:{recording_id}:{user_id}:{now.timestamp():.6f}",
                 )
@@ -78,3 +80,8 @@ class ShareService:
 
 def _name(user: User) -> str:
     return user.display_name or user.username
+
+
+def _shared_title(caller: User, title: str) -> str:
+    """A name of up to 120 characters and a title of up to 200 would overflow the column: cut the title."""
+    return fill(title, TITLE_MAX_CHARS, before=f"{_name(caller)} shared “", after="” with you")

@@ -51,6 +51,16 @@ class JobRepository:
             await self.session.refresh(job, ["steps"])
         return job
 
+    async def lock_for_recording(self, recording_id: uuid.UUID) -> list[uuid.UUID]:
+        """Lock every job of the recording (in id order), before the recording's own row.
+
+        The lock order is job, then recording (docs/architecture.md, "Lock order"): a worker's
+        step transition locks its job and then the recording, so whoever deletes or changes a
+        recording together with its jobs takes the jobs first, or the two deadlock.
+        """
+        stmt = select(Job.id).where(Job.recording_id == recording_id).order_by(Job.id).with_for_update()
+        return list((await self.session.execute(stmt)).scalars())
+
     async def latest_for_recording(self, recording_id: uuid.UUID) -> Job | None:
         stmt = (
             select(Job)

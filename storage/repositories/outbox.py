@@ -79,8 +79,9 @@ class OutboxRepository:
         )
         return (await self.session.execute(stmt)).scalars().all()
 
-    async def published_unclaimed_steps(self) -> Sequence[JobStep]:
-        """Steps sent to the broker and not claimed, whose outbox row is no longer pending, locked."""
+    async def published_unclaimed_steps(self, enqueued_before: dt.datetime | None = None) -> Sequence[JobStep]:
+        """Steps sent to the broker and not claimed, whose outbox row is no longer pending, locked;
+        with ``enqueued_before``, only those sent before then."""
         pending = exists().where(
             and_(
                 OutboxMessage.sent_at.is_(None),
@@ -93,4 +94,6 @@ class OutboxRepository:
             .where(JobStep.state == StepState.QUEUED, JobStep.enqueued_at.is_not(None), ~pending)
             .with_for_update(skip_locked=True)
         )
+        if enqueued_before is not None:
+            stmt = stmt.where(JobStep.enqueued_at < enqueued_before)
         return (await self.session.execute(stmt)).scalars().all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -150,3 +151,24 @@ def _services(directory: Path, command: str) -> None:
         env={**os.environ, "CADENZA_PG_FAST": "1"},
         stdout=subprocess.DEVNULL,
     )
+
+
+def stop_postgres(directory: Path, bindir: str) -> None:
+    """``pg_ctl stop`` (fast) of the PostgreSQL of ``private_services``; ``start_postgres`` brings it back."""
+    _pg_ctl(directory, bindir, "stop", "-m", "fast")
+
+
+def start_postgres(directory: Path, bindir: str) -> None:
+    """Start it again with the options it last ran with (``postmaster.opts``: port, socket dir…)."""
+    words = shlex.split((directory / "pg" / "data" / "postmaster.opts").read_text())[1:]
+    options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
+    _pg_ctl(directory, bindir, "start", "-o", shlex.join(options))
+
+
+def _pg_ctl(directory: Path, bindir: str, *args: str) -> None:
+    pg = directory / "pg"
+    log = ["-l", str(pg / "log")] if args[0] == "start" else []
+    cmd = [f"{bindir}/pg_ctl", *args, "-D", str(pg / "data"), "-w", "-t", "60", *log]
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    subprocess.run(cmd, check=True, cwd="/", stdout=subprocess.DEVNULL)

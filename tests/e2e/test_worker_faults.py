@@ -30,6 +30,9 @@ FAST_LIVENESS = {
     "HEARTBEAT_INTERVAL_SECONDS": "1",
     "HEARTBEAT_TIMEOUT_SECONDS": "3",
     "WORKER_SHUTDOWN_GRACE_SECONDS": "1",
+    # The relay's sweeper removes a dead worker's temporary directory within seconds.
+    "SWEEP_INTERVAL_SECONDS": "1",
+    "SWEEP_WORKDIR_AGE_SECONDS": "1",
 }
 
 
@@ -38,9 +41,10 @@ def stack(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     """A stack of this module's own, on a Redis server of its own: counting lost messages needs
     certainty that no other stack's workers can take one."""
     var_dir = tmp_path_factory.mktemp("worker-faults-stack")
+    (var_dir / "tmp").mkdir()  # the workers' and the sweeper's TMPDIR, watched by the kill -9 test
     with (
         private_redis(var_dir) as redis_url,
-        isolated_env(base_env, var_dir, REDIS_URL=redis_url, **FAST_LIVENESS) as env,
+        isolated_env(base_env, var_dir, REDIS_URL=redis_url, TMPDIR=str(var_dir / "tmp"), **FAST_LIVENESS) as env,
     ):
         yield from run_stack(env, var_dir / "logs")
 
@@ -176,6 +180,10 @@ def test_a_transcode_worker_killed_mid_render_loses_no_upload(api: Api, stack: S
     successes = _successes(stack)
     assert {key: n for key, n in successes.items() if n > 1} == {}
     assert sum(n for (job_id, _), n in successes.items() if job_id in {j["id"] for j in jobs}) == 5 * 5
+    # And the killed workers' temporary directories (original and renditions) are swept away
+    temp = Path(stack.env["TMPDIR"])
+    leftovers = lambda: [p for p in temp.iterdir() if p.name.startswith("cadenza-")]  # noqa: E731
+    _wait_for(lambda: not leftovers(), "sweep of the killed workers' directories", timeout=30)
 
 
 def test_a_transcode_worker_stopped_mid_render_hands_its_step_back(api: Api, stack: Stack, clip_720p: Path) -> None:

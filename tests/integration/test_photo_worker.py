@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 
 from core.errors import StorageUnavailable
 from core.ids import new_id, utcnow
@@ -110,3 +111,21 @@ async def test_a_storage_fault_is_retried_through_the_outbox_then_fails(
 
     await photo_task.profile_photo(PhotoArgs(user.id, args.upload_id, args.token, PROFILE_PHOTO.max_attempts - 1))
     assert await _state(ctx, user) == ("failed", "processing_failed")
+
+
+async def test_a_data_error_fails_the_photo_at_once(
+    ctx: runtime.WorkerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await _user(ctx)
+    args = await _upload(ctx, user, png_bytes(50, 50))
+
+    async def refused(*_: object, **__: object) -> None:
+        raise DataError("INSERT …", {}, Exception("value too long for type character varying(200)"))
+
+    monkeypatch.setattr(ctx.store, "get_to_file", refused)
+    await photo_task.profile_photo(args)
+    # A class 22 error fails the same way again: failed at the first attempt, nothing retried
+    assert await _state(ctx, user) == ("failed", "processing_failed")
+    async with ctx.sessions() as session:
+        stmt = select(OutboxMessage).where(OutboxMessage.actor_name == PROFILE_PHOTO.name)
+        assert not [m for m in (await session.execute(stmt)).scalars() if m.args["upload_id"] == args.upload_id]

@@ -259,3 +259,13 @@ def test_s3_storage_url(url: str, expected: dict[str, object]) -> None:
 def test_bad_storage_urls_are_refused(url: str) -> None:
     with pytest.raises(SettingsError, match="STORAGE_URL"):
         parse_storage_url(url)
+
+
+def test_sweep_retentions_are_read_from_the_environment_and_checked() -> None:
+    env = {"SECRET_KEY": SECRET, "OUTBOX_RETENTION_SECONDS": "3600", "SWEEP_WORKDIR_AGE_SECONDS": "60"}
+    settings = Settings.from_env(env)
+    assert settings.sweep.outbox_retention_seconds == 3600
+    assert settings.sweep.workdir_age_seconds == 60
+    assert settings.sweep.token_retention_seconds == 86400
+    with pytest.raises(SettingsError, match="TOKEN_RETENTION_SECONDS"):
+        Settings.from_env({**env, "TOKEN_RETENTION_SECONDS": "0"})
