@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from tests import media
 from tests.e2e.api import Api
 from tests.databases import private_database, private_redis_db
@@ -45,6 +46,23 @@ def isolated_env(base_env: dict[str, str], var_dir: Path, **overrides: str) -> I
         if "REDIS_URL" not in overrides:
             env["REDIS_URL"] = resources.enter_context(private_redis_db(base_env["REDIS_URL"]))
         yield env
+
+
+@pytest.fixture(scope="session")
+def base_env(base_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The session's environment with a database, Redis database and var dir of the e2e tier's own.
+
+    Under xdist one process runs integration and e2e files in any order, and the session stack
+    lives until the end: sharing the integration tier's database, its relay would publish (and its
+    workers run) the jobs that integration tests drive by hand.
+    """
+    with isolated_env(base_env, tmp_path_factory.mktemp("e2e-var")) as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def settings(base_env: dict[str, str]) -> Settings:
+    return Settings.from_env(base_env)
 
 
 @pytest.fixture(scope="session")

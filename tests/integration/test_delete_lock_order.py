@@ -17,6 +17,7 @@ from api.recordings.services import RecordingService
 from core.ids import new_id
 from jobs.lifecycle import claim_step, complete_step, create_job
 from jobs.plans import MEDIA_PLAN
+from storage.db import ReadDatabase
 from storage.models import Job, Recording, User
 from storage.repositories.jobs import JobRepository
 from workers.runtime import WorkerContext
@@ -56,7 +57,17 @@ async def _wait_for_a_lock_wait(ctx: WorkerContext) -> None:
 async def test_a_delete_while_a_step_completes_neither_deadlocks_nor_fails(worker_ctx: WorkerContext) -> None:
     ctx = worker_ctx
     owner, recording, job_id = await _running_probe(ctx)
-    service = RecordingService(AppContext(ctx.settings, ctx.engine, ctx.sessions, ctx.redis, ctx.store))
+    reads = await ReadDatabase.open(ctx.settings.database, pool_size=1)
+    try:
+        service = RecordingService(AppContext(ctx.settings, ctx.engine, ctx.sessions, ctx.redis, ctx.store, reads))
+        await _delete_while_the_step_completes(ctx, service, owner, recording, job_id)
+    finally:
+        await reads.close()
+
+
+async def _delete_while_the_step_completes(
+    ctx: WorkerContext, service: RecordingService, owner: User, recording: Recording, job_id: uuid.UUID
+) -> None:
 
     async with ctx.sessions.begin() as worker_session:
         # Given a worker finishing the probe step: its transaction holds the job's row lock
