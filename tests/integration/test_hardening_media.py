@@ -3,7 +3,6 @@ stream probe validated, not whatever comes first (issue 11 items 7 and 8). Real 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidMedia
 from core.ids import new_id
-from core.settings import MediaSettings, Settings
+from core.settings import MediaSettings
 from pipelines.ffmpeg_args import thumbnail_args, thumbnail_time
 from pipelines.ladder import poster_width, thumbnail_width
 from pipelines.media import validate_media
@@ -90,14 +89,6 @@ async def test_too_many_frames_are_refused(tmp_path: Path) -> None:
 
 
 # -- the reported case, through the steps as a worker runs them ------------------------------------
-
-
-@pytest.fixture
-async def worker_ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
-    runtime.configure(settings)
-    context = await runtime.get_context()
-    yield context
-    await runtime.close_context()
 
 
 async def test_a_cover_first_upload_gets_its_thumbnails_from_the_real_video(

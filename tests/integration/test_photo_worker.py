@@ -11,7 +11,6 @@ from sqlalchemy.exc import DataError
 
 from core.errors import StorageUnavailable
 from core.ids import new_id, utcnow
-from core.settings import Settings
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs
 from storage.models import User
 from storage.models.jobs import OutboxMessage
@@ -21,11 +20,8 @@ from workers import photo_task, runtime
 
 
 @pytest.fixture
-async def ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
-    runtime.configure(settings)
-    context = await runtime.get_context()
-    yield context
-    await runtime.close_context()
+def ctx(worker_ctx: runtime.WorkerContext) -> runtime.WorkerContext:
+    return worker_ctx
 
 
 async def _user(ctx: runtime.WorkerContext) -> User:

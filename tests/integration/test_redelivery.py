@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
 from core.ids import new_id, utcnow
-from core.settings import Settings
 from jobs.plans import MEDIA_PLAN
 from jobs.lifecycle import create_job
 from storage.models import JobStep, Notification, Recording, Rendition, User
@@ -21,11 +19,8 @@ from workers.steps import run_step
 
 
 @pytest.fixture
-async def ctx(settings: Settings) -> AsyncIterator[runtime.WorkerContext]:
-    runtime.configure(settings)
-    context = await runtime.get_context()
-    yield context
-    await runtime.close_context()
+def ctx(worker_ctx: runtime.WorkerContext) -> runtime.WorkerContext:
+    return worker_ctx
 
 
 async def _new_job(ctx: runtime.WorkerContext, clip: Path) -> tuple[Recording, str]:
