@@ -4,7 +4,7 @@ The rules are pure functions of the caller and a few facts about the resource, s
 unit-tested as a table (``tests/unit/test_policy.py``); services load the facts and call them.
 """
 
-from api.authz.principal import optional_user, require_verified
+from api.authz.principal import require_verified
 from api.authz.recordings import (
     ListScope,
     RecordingAction,
@@ -33,7 +33,6 @@ __all__ = [
     "authorize_recording",
     "authorize_response",
     "authorize_unshare",
-    "optional_user",
     "other_party",
     "recording_permissions",
     "relationship_pair",
