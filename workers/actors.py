@@ -82,13 +82,14 @@ def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
         if task.time_limit_ms is not None:
             options["time_limit"] = task.time_limit_ms
         actors[task.name] = dramatiq.actor(
-            _actor_fn(task), actor_name=task.name, queue_name=task.queue, broker=broker, **options
+            task_function(task), actor_name=task.name, queue_name=task.queue, broker=broker, **options
         )
     return actors
 
 
-def _actor_fn(task: Task[Any]):  # noqa: ANN202
-    """The actor's function: decodes the message's arguments into the task's struct."""
+def task_function(task: Task[Any]):  # noqa: ANN202
+    """The actor's function: decodes the message's arguments into the task's struct (the
+    in-process test tier calls it directly, as a worker would)."""
     if task.is_step:
         step_handler = STEP_HANDLERS[task.name]
 

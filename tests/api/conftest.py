@@ -16,7 +16,8 @@ from litestar.testing import TestClient
 from api.app import create_app
 from core.settings import Settings
 from tests.databases import private_database
-from tests.e2e.api import Api
+from tests.e2e.api import Account, Api
+from tests.inline_worker import run_queued
 
 #: The in-process app's own address: links and media URLs it builds start with it, and the
 #: client answers them in-process too.
@@ -49,6 +50,19 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
+class InlineApi(Api):
+    """The e2e client's calls on the in-process app; waiting for a job runs its queued steps here
+    (``tests.inline_worker``), so ``api.process(...)`` gives a processed recording without a stack."""
+
+    def __init__(self, client: TestClient, settings: Settings) -> None:
+        super().__init__(client)
+        self.settings = settings
+
+    def wait_job(self, account: Account, job_id: str, timeout: float = 180.0) -> dict:
+        run_queued(self.settings, job_id)
+        return self.job(account, job_id)
+
+
 @pytest.fixture(scope="session")
-def api(client: TestClient) -> Api:
-    return Api(client)
+def api(client: TestClient, settings: Settings) -> InlineApi:
+    return InlineApi(client, settings)
