@@ -15,6 +15,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from api.admin.controllers import AdminUsersController
+from api.assessments.controllers import AssessmentsController, ProgressController
+from api.comments.controllers import CommentsController, RecordingCommentsController
+from api.links.controllers import RecordingLinksController, SharedController
 from api.auth.controllers import AuthController
 from api.auth.guards import current_user
 from api.context import AppContext
@@ -89,6 +92,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventsController,
             MediaController,
             MetricsController,
+            # review and feedback (DESIGN §9)
+            RecordingCommentsController,
+            CommentsController,
+            AssessmentsController,
+            ProgressController,
+            RecordingLinksController,
+            SharedController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

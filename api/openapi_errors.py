@@ -81,6 +81,17 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/v1/events": (401, 429, 503),
     "GET /media/{key:path}": (403, 416),
     "GET /health/ready": (503,),
+    # review and feedback (DESIGN §9)
+    "POST /api/v1/recordings/{recording_id:uuid}/comments": (403, 409),
+    "POST /api/v1/comments/{comment_id:uuid}/replies": (403, 409),
+    "PATCH /api/v1/comments/{comment_id:uuid}": (403, 409),
+    "DELETE /api/v1/comments/{comment_id:uuid}": (403,),
+    "POST /api/v1/recordings/{recording_id:uuid}/assessments": (403,),
+    "GET /api/v1/recordings/{recording_id:uuid}/assessments": (403,),
+    "GET /api/v1/users/{user_id:uuid}/progress": (403,),
+    "POST /api/v1/recordings/{recording_id:uuid}/links": (403,),
+    "GET /api/v1/recordings/{recording_id:uuid}/links": (403,),
+    "DELETE /api/v1/recordings/{recording_id:uuid}/links/{link_id:uuid}": (403,),
 }
 
 

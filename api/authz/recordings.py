@@ -6,15 +6,21 @@ caller             view  update  publish  delete  share
 owner              yes   yes     yes      yes     yes
 admin              yes   yes     no       yes     no
 shared with them   yes   no      no       no      no
-anyone (public)    yes   no      no       no      no
+signed in (public) yes   no      no       no      no
 anyone else        no    no      no       no      no
+anonymous          no    no      no       no      no
 =================  ====  ======  =======  ======  =====
+
+A public recording is visible to any *signed-in* user; anonymous callers see a recording only
+through a share link (``GET /api/v1/shared/{token}``, ``api.links``), never by its id: every
+action of an anonymous caller is 401, whether the recording exists or not, so ids are not
+confirmed to them either. ``share`` also covers the owner's share links.
 
 A teacher sees a student's recording because the student shared it with them; a relationship
 grants nothing by itself, and removing one revokes the shares between the two (see
-``api.relationships.services``). Someone who may not view a recording is told it does not
-exist (404): ids are never confirmed to strangers. Someone who may view it but not do the action
-gets 403 ``not_owner``; an anonymous caller gets 401.
+``api.relationships.services``). Someone signed in who may not view a recording is told it does
+not exist (404): ids are never confirmed to strangers. Someone who may view it but not do the
+action gets 403 ``not_owner``.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ class RecordingAction(enum.StrEnum):
 class ListScope(enum.StrEnum):
     MINE = "mine"  # the caller's own recordings
     SHARED = "shared"  # recordings others shared with the caller
-    PUBLIC = "public"  # everyone's public recordings (anonymous callers too)
+    PUBLIC = "public"  # everyone's public recordings (signed-in callers)
     ALL = "all"  # every recording (admins only)
 
 
@@ -59,12 +65,14 @@ NO_PERMISSIONS: frozenset[RecordingAction] = frozenset()
 
 
 def recording_permissions(caller: Principal | None, facts: RecordingFacts) -> frozenset[RecordingAction]:
-    """Everything ``caller`` (``None``: anonymous) may do to the recording."""
-    if caller is not None and caller.id == facts.owner_id:
+    """Everything ``caller`` (``None``: anonymous, who may do nothing) may do to the recording."""
+    if caller is None:
+        return NO_PERMISSIONS
+    if caller.id == facts.owner_id:
         return OWNER_PERMISSIONS
-    if caller is not None and caller.role == Role.ADMIN:
+    if caller.role == Role.ADMIN:
         return ADMIN_PERMISSIONS
-    if facts.is_public or (caller is not None and facts.shared_with_caller):
+    if facts.is_public or facts.shared_with_caller:
         return VIEWER_PERMISSIONS
     return NO_PERMISSIONS
 
@@ -72,14 +80,14 @@ def recording_permissions(caller: Principal | None, facts: RecordingFacts) -> fr
 def authorize_recording(
     caller: Principal | None, facts: RecordingFacts, action: RecordingAction
 ) -> frozenset[RecordingAction]:
-    """Return the caller's permissions if they include ``action``; raise 404, 401 or 403 otherwise."""
+    """Return the caller's permissions if they include ``action``; raise 401, 404 or 403 otherwise."""
+    if caller is None:
+        raise Unauthorized("an access token is required (Authorization: Bearer …)")
     allowed = recording_permissions(caller, facts)
     if action in allowed:
         return allowed
     if RecordingAction.VIEW not in allowed:
         raise NotFound("no such recording", error_code="recording_not_found")
-    if caller is None:
-        raise Unauthorized("an access token is required (Authorization: Bearer …)")
     raise Forbidden(f"only the recording's owner may {action.value} it", error_code="not_owner")
 
 
@@ -91,9 +99,7 @@ def authorize_unshare(caller: Principal, facts: RecordingFacts, user_id: uuid.UU
 
 
 def authorize_listing(caller: Principal | None, scope: ListScope) -> None:
-    """Public lists are open to everyone; the others need a caller, and ``all`` an admin."""
-    if scope == ListScope.PUBLIC:
-        return
+    """Every list needs a caller (public ones too), and ``all`` an admin."""
     if caller is None:
         raise Unauthorized("an access token is required (Authorization: Bearer …)")
     if scope == ListScope.ALL and caller.role != Role.ADMIN:

@@ -114,5 +114,7 @@ async def present(
             events=f"{base}/api/v1/events",
         ),
         is_public=recording.is_public,
+        practice_goals=recording.practice_goals,
+        view_count=recording.view_count,
         permissions=sorted(p.value for p in permissions),
     )

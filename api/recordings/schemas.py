@@ -29,8 +29,10 @@ class RecordingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     description: LongText | None | msgspec.UnsetType = msgspec.UNSET
     piece: ShortText | None | msgspec.UnsetType = msgspec.UNSET
     composer: ShortText | None | msgspec.UnsetType = msgspec.UNSET
-    #: Owner only: anyone, signed in or not, may then view the recording.
+    #: Owner only: any signed-in user may then view the recording.
     is_public: bool | msgspec.UnsetType = msgspec.UNSET
+    #: What the student works on in this recording (teachers read it before commenting).
+    practice_goals: LongText | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class RenditionOut(msgspec.Struct):
@@ -76,6 +78,9 @@ class RecordingOut(msgspec.Struct):
     waveform_url: str | None
     links: RecordingLinks
     is_public: bool
+    practice_goals: str | None
+    #: Views of the detail by other signed-in users, once per viewer per UTC day.
+    view_count: int
     #: What the caller may do: view, update, publish, delete, share.
     permissions: list[str]
 

@@ -19,7 +19,7 @@ from api.conditional import weak_etag
 from api.context import AppContext
 from api.recordings.presenter import present
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
-from core.errors import NotFound
+from core.errors import NotFound, Unauthorized
 from storage.models.recordings import Recording
 from storage.models.users import User
 from storage.objects.keys import recording_prefix
@@ -127,8 +127,12 @@ class RecordingService:
         return RecordingPage(items=items, total=total, limit=limit, offset=offset)
 
     async def read(self, claims: TokenClaims | None, recording_id: uuid.UUID) -> RecordingRead:
-        """The recording as the caller may view it (404 otherwise), from one statement."""
-        caller_id = claims.sub if claims is not None else None
+        """The recording as the caller may view it (404 otherwise), from one statement that also counts
+        the view (``recording_reads._counted_view``). Anonymous callers see recordings only through
+        share links: 401 before any I/O, so ids are not confirmed to them."""
+        if claims is None:
+            raise Unauthorized("an access token is required (Authorization: Bearer …)")
+        caller_id = claims.sub
         found = await read_as(self.ctx, claims, recording_detail(self.ctx.reads, caller_id, recording_id))
         caller = check_account(claims, found.caller) if claims is not None else None
         if found.view is None:

@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on ``Base.metadata``."""
 
 from storage.models.base import Base
+from storage.models.feedback import Assessment, Comment, CommentCategory, RecordingViewDay, ShareLink
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
 from storage.models.notifications import Notification
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
@@ -16,6 +17,11 @@ from storage.models.users import (
 )
 
 __all__ = [
+    "Assessment",
+    "Comment",
+    "CommentCategory",
+    "RecordingViewDay",
+    "ShareLink",
     "AccountToken",
     "Base",
     "ExperienceLevel",

@@ -50,6 +50,9 @@ class Recording(UUIDPrimaryKey, Timestamps, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     ready_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    practice_goals: Mapped[str | None] = mapped_column(Text)
+    #: Views of the detail by other signed-in users, once per viewer per UTC day (``recording_views``).
+    view_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="recording", cascade="all, delete-orphan", lazy="selectin", order_by="Rendition.name"

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal_column, select
-from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
+from sqlalchemy import ColumnElement, Date, Select, String, bindparam, cast, exists, func, literal_column, or_, select, update
+from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by, insert
 
 from storage.db import ReadDatabase
+from storage.models.feedback import RecordingViewDay
 from storage.models.jobs import Job
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import Role, User
@@ -65,6 +66,8 @@ class RecordingView(msgspec.Struct, frozen=True):
     updated_at: dt.datetime
     ready_at: dt.datetime | None
     is_public: bool
+    practice_goals: str | None
+    view_count: int
     thumbnail_key: str | None
     poster_key: str | None
     waveform_key: str | None
@@ -113,18 +116,60 @@ def _view_json(rec: Any) -> ColumnElement[Any]:
     return json_object(fields, table_columns(rec, fields, **extra))
 
 
+def _counted_view(recording_id: Any) -> ColumnElement[int]:
+    """How many views this read counted (0 or 1), as a scalar subquery over two data-modifying CTEs.
+
+    A signed-in caller who may view the recording and is not its owner marks (recording, viewer,
+    UTC day) in ``recording_views``; only a new mark adds one to ``recordings.view_count``. Both
+    happen inside the detail's one statement (PostgreSQL runs every data-modifying CTE to its end),
+    so counting costs no round trip; ``ON CONFLICT DO NOTHING`` makes a retried statement harmless.
+    """
+    recs, views = _RECORDINGS, RecordingViewDay.__table__
+    shares, users = RecordingShare.__table__, User.__table__
+    may_view = or_(
+        recs.c.is_public.is_(True),
+        exists().where(shares.c.recording_id == recs.c.id, shares.c.user_id == _SUB),
+        exists().where(users.c.id == _SUB, users.c.role == Role.ADMIN.value),
+    )
+    viewer_active = exists().where(users.c.id == _SUB, users.c.is_active.is_(True))
+    today = cast(func.timezone("UTC", func.now()), Date)
+    mark = (
+        select(recs.c.id, _SUB, today)
+        .where(recs.c.id == recording_id, recs.c.status != RecordingStatus.DELETED.value)
+        .where(recs.c.owner_id != _SUB, viewer_active, may_view)
+    )
+    seen = (
+        insert(views)
+        .from_select(["recording_id", "viewer_id", "day"], mark)
+        .on_conflict_do_nothing()
+        .returning(views.c.recording_id)
+        .cte("seen")
+    )
+    counted = (
+        update(recs)
+        .where(recs.c.id.in_(select(seen.c.recording_id)))
+        .values(view_count=recs.c.view_count + 1)
+        .returning(recs.c.id)
+        .cte("counted")
+    )
+    return select(func.count()).select_from(counted).scalar_subquery()
+
+
 def _detail() -> Select[Any]:
     rec = _RECORDINGS.alias("rec")
+    recording_id = bindparam("recording_id", type_=UUID(as_uuid=True))
     view = (
         select(as_text(_view_json(rec)))
-        .where(rec.c.id == bindparam("recording_id", type_=UUID(as_uuid=True)))
+        .where(rec.c.id == recording_id)
         .where(rec.c.status != RecordingStatus.DELETED.value)
         .scalar_subquery()
     )
-    return select(caller_json(_SUB), view)
+    return select(caller_json(_SUB), view, _counted_view(recording_id))
 
 
 _DETAIL = CompiledRead(_detail)
+#: One recording of ``rec`` as ``RecordingView`` JSON (other reads that show a recording: share links).
+view_json = _view_json
 
 
 @functools.cache
@@ -163,8 +208,12 @@ class RecordingDetail:
 
 async def recording_detail(db: ReadDatabase, caller_id: uuid.UUID | None, recording_id: uuid.UUID) -> RecordingDetail:
     """The caller's account and the recording, in one statement."""
-    caller, view = await db.fetch_row(_DETAIL, sub=caller_id, recording_id=recording_id)
-    return RecordingDetail(decode(caller, CallerRow), decode(view, RecordingView), view)
+    caller, text, counted = await db.fetch_row(_DETAIL, sub=caller_id, recording_id=recording_id)
+    view = decode(text, RecordingView)
+    if view is not None and counted:
+        # The statement's snapshot predates its own count: show the caller's view in the body.
+        view = msgspec.structs.replace(view, view_count=view.view_count + counted)
+    return RecordingDetail(decode(caller, CallerRow), view, text)
 
 
 async def recording_page(
@@ -191,4 +240,5 @@ __all__ = [
     "RenditionView",
     "recording_detail",
     "recording_page",
+    "view_json",
 ]

@@ -1,0 +1,1 @@
+"""Timestamped comments on recordings: threads, replies, resolving, tombstones."""

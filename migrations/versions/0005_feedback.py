@@ -1,0 +1,113 @@
+"""feedback: comments, assessments, share links, daily recording views, practice goals, view count
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01 15:00:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete="CASCADE"
+    )
+
+
+def upgrade() -> None:
+    op.add_column("recordings", sa.Column("practice_goals", sa.Text(), nullable=True))
+    op.add_column("recordings", sa.Column("view_count", sa.Integer(), server_default="0", nullable=False))
+    op.create_table(
+        "comments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("recording_id", sa.UUID(), nullable=False),
+        sa.Column("author_id", sa.UUID(), nullable=False),
+        sa.Column("parent_id", sa.UUID(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("at_seconds", sa.Float(), nullable=False),
+        sa.Column("end_seconds", sa.Float(), nullable=True),
+        sa.Column("category", sa.String(length=16), nullable=True),
+        sa.Column("resolved", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("deleted", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint(
+            "at_seconds >= 0 AND (end_seconds IS NULL OR end_seconds >= at_seconds)", name=op.f("ck_comments_span")
+        ),
+        _fk("comments", "recording_id", "recordings"),
+        _fk("comments", "author_id", "users"),
+        _fk("comments", "parent_id", "comments"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+    )
+    op.create_index("ix_comments_thread_order", "comments", ["recording_id", "parent_id", "at_seconds"])
+    op.create_index("ix_comments_parent", "comments", ["parent_id", "created_at"])
+    op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"])
+    op.create_table(
+        "assessments",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("recording_id", sa.UUID(), nullable=False),
+        sa.Column("teacher_id", sa.UUID(), nullable=False),
+        sa.Column("student_id", sa.UUID(), nullable=False),
+        sa.Column("rating", sa.SmallInteger(), nullable=False),
+        sa.Column("technique", sa.SmallInteger(), nullable=True),
+        sa.Column("musicality", sa.SmallInteger(), nullable=True),
+        sa.Column("rhythm", sa.SmallInteger(), nullable=True),
+        sa.Column("overall", sa.SmallInteger(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name=op.f("ck_assessments_rating")),
+        sa.CheckConstraint(
+            "(technique IS NULL OR technique BETWEEN 1 AND 100) AND (musicality IS NULL OR musicality BETWEEN 1 AND 100)"
+            " AND (rhythm IS NULL OR rhythm BETWEEN 1 AND 100) AND (overall IS NULL OR overall BETWEEN 1 AND 100)",
+            name=op.f("ck_assessments_scores"),
+        ),
+        _fk("assessments", "recording_id", "recordings"),
+        _fk("assessments", "teacher_id", "users"),
+        _fk("assessments", "student_id", "users"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assessments")),
+    )
+    op.create_index("ix_assessments_student_created", "assessments", ["student_id", "created_at"])
+    op.create_index("ix_assessments_recording_created", "assessments", ["recording_id", "created_at"])
+    op.create_index(op.f("ix_assessments_teacher_id"), "assessments", ["teacher_id"])
+    op.create_table(
+        "share_links",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("recording_id", sa.UUID(), nullable=False),
+        sa.Column("created_by", sa.UUID(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        _fk("share_links", "recording_id", "recordings"),
+        _fk("share_links", "created_by", "users"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_share_links")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_share_links_token_hash")),
+    )
+    op.create_index(op.f("ix_share_links_recording_id"), "share_links", ["recording_id"])
+    op.create_table(
+        "recording_views",
+        sa.Column("recording_id", sa.UUID(), nullable=False),
+        sa.Column("viewer_id", sa.UUID(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        _fk("recording_views", "recording_id", "recordings"),
+        _fk("recording_views", "viewer_id", "users"),
+        sa.PrimaryKeyConstraint("recording_id", "viewer_id", "day", name=op.f("pk_recording_views")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("recording_views")
+    op.drop_table("share_links")
+    op.drop_table("assessments")
+    op.drop_table("comments")
+    op.drop_column("recordings", "view_count")
+    op.drop_column("recordings", "practice_goals")
