@@ -114,32 +114,30 @@ def test_sharing_needs_a_verified_owner_and_an_active_other_user(
     assert notifications(api, friend, SHARED) == []
 
 
-def test_a_public_recording_is_visible_to_everyone_but_changed_by_its_owner(
+def test_a_public_recording_is_visible_to_signed_in_users_but_changed_by_its_owner(
     api: Api, base_env: dict[str, str], owner: Account
 ) -> None:
     recording_id = unprocessable_recording(api, owner, title="Prelude")
     path = f"/api/v1/recordings/{recording_id}"
     other, moderator = api.register(), admin(api, base_env)
-    _error(api.http.get(path), 404, "recording_not_found")
+    _error(api.http.get(path, headers=other.headers), 404, "recording_not_found")
 
     # When the owner makes it public
     r = api.http.patch(path, headers=owner.headers, json={"is_public": True})
     assert r.status_code == 200 and r.json()["is_public"] is True, r.text
 
-    # Then anyone may view and list it, signed in or not, and only view it
-    anonymous = api.http.get(path)
-    assert anonymous.status_code == 200, anonymous.text
-    assert (anonymous.json()["title"], anonymous.json()["permissions"], anonymous.json()["job_id"]) == (
-        "Prelude",
-        ["view"],
-        None,
-    )
-    assert _ids(api, None, scope="public", owner_id=owner.id) == [recording_id]
+    # Then any signed-in user may view and list it, and only view it
+    seen = api.http.get(path, headers=other.headers)
+    assert seen.status_code == 200, seen.text
+    assert (seen.json()["title"], seen.json()["permissions"], seen.json()["job_id"]) == ("Prelude", ["view"], None)
     assert _ids(api, other, scope="public", owner_id=owner.id) == [recording_id]
-    assert api.http.get(path, headers=other.headers).json()["permissions"] == ["view"]
     _error(api.http.patch(path, headers=other.headers, json={"title": "mine now"}), 403, "not_owner")
     _error(api.http.delete(path, headers=other.headers), 403, "not_owner")
     _error(share(api, other, recording_id, moderator), 403, "not_owner")
+
+    # But anonymous callers see it only through a share link: neither its detail nor the public list
+    _error(api.http.get(path), 401, "not_authenticated")
+    _error(api.http.get("/api/v1/recordings", params={"scope": "public"}), 401, "not_authenticated")
     _error(api.http.patch(path, json={"title": "anon"}), 401, "not_authenticated")
     _error(api.http.get(path, headers={"Authorization": "Bearer not-a-token"}), 401, "token_invalid")
 
@@ -149,9 +147,15 @@ def test_a_public_recording_is_visible_to_everyone_but_changed_by_its_owner(
 
     # When the owner makes it private again, it is gone for everyone else
     assert api.http.patch(path, headers=owner.headers, json={"is_public": False}).json()["is_public"] is False
-    _error(api.http.get(path), 404, "recording_not_found")
     _error(api.http.get(path, headers=other.headers), 404, "recording_not_found")
-    assert _ids(api, None, scope="public", owner_id=owner.id) == []
+    assert _ids(api, other, scope="public", owner_id=owner.id) == []
+
+
+def test_anonymous_callers_cannot_tell_existing_recordings_from_made_up_ids(api: Api, owner: Account) -> None:
+    recording_id = unprocessable_recording(api, owner)
+    api.http.patch(f"/api/v1/recordings/{recording_id}", headers=owner.headers, json={"is_public": True})
+    for rid in (recording_id, str(uuid.uuid4())):
+        _error(api.http.get(f"/api/v1/recordings/{rid}"), 401, "not_authenticated")
 
 
 def test_list_scopes_are_authorized(api: Api, base_env: dict[str, str], owner: Account) -> None:

@@ -120,7 +120,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "other teacher":              ("200 not listed",       GONE,  GONE,  GONE,      GONE,      GONE),
     "other student":              ("200 not listed",       GONE,  GONE,  GONE,      GONE,      GONE),
     "admin":                      ("200 listed in all",    "200", "200", "200",     "204",     NOT_OWNER),
-    "anonymous":                  ("401 not listed",       GONE,  GONE,  LOGIN,     LOGIN,     LOGIN),
+    "anonymous":                  ("401 not listed",       LOGIN, LOGIN, LOGIN,     LOGIN,     LOGIN),
 }
 # fmt: on
 CELLS = [

@@ -199,13 +199,13 @@ async def test_recording_etag_changes_with_the_recording_and_with_the_callers_vi
     renamed = await client.get(path, headers={**world.owner.headers, "If-None-Match": tag})
     assert renamed.status_code == 200 and renamed.headers["etag"] != tag
     assert renamed.json()["title"] == "Etude, take 2"
-    # When it is public, an anonymous caller (other permissions, no job id) gets another tag
+    # When it is public, a signed-in stranger (other permissions, no job id) gets another tag
     await client.patch(path, json={"is_public": True}, headers=world.owner.headers)
     try:
         owners = (await client.get(path, headers=world.owner.headers)).headers["etag"]
-        anonymous = await client.get(path, headers={"If-None-Match": owners})
-        assert anonymous.status_code == 200 and anonymous.json()["job_id"] is None
-        assert anonymous.headers["etag"] != owners
+        stranger = await client.get(path, headers={**world.stranger.headers, "If-None-Match": owners})
+        assert stranger.status_code == 200 and stranger.json()["job_id"] is None
+        assert stranger.headers["etag"] != owners
     finally:
         await client.patch(path, json={"is_public": False, "title": "Etude"}, headers=world.owner.headers)
 

@@ -61,10 +61,12 @@ RECORDING_RULES = [
     ("shared-with", TEACHER, SHARED, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED}),
     ("stranger", STUDENT, PRIVATE, {V: GONE, U: GONE, P: GONE, D: GONE, S: GONE}),
     ("stranger-public", STUDENT, PUBLIC, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED}),
-    ("anonymous", None, PRIVATE, {V: GONE, U: GONE, P: GONE, D: GONE, S: GONE}),
-    ("anonymous-public", None, PUBLIC, {V: OK, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
+    # Anonymous callers see recordings only through share links: 401 for everything, public or not,
+    # so an anonymous caller cannot tell an existing id from a made-up one.
+    ("anonymous", None, PRIVATE, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
+    ("anonymous-public", None, PUBLIC, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
     # A share fact never reaches anonymous callers; even if it did, it grants nothing.
-    ("anonymous-shared", None, SHARED, {V: GONE, U: GONE, P: GONE, D: GONE, S: GONE}),
+    ("anonymous-shared", None, SHARED, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
 ]
 
 
@@ -102,7 +104,7 @@ def test_unshare_rules(caller: Caller, facts: RecordingFacts, target: uuid.UUID,
 LISTING = [
     (OWNER, {"mine": OK, "shared": OK, "public": OK, "all": "403 admin_only"}),
     (ADMIN, {"mine": OK, "shared": OK, "public": OK, "all": OK}),
-    (None, {"mine": LOGIN, "shared": LOGIN, "public": OK, "all": LOGIN}),
+    (None, {"mine": LOGIN, "shared": LOGIN, "public": LOGIN, "all": LOGIN}),
 ]
 
 
