@@ -33,6 +33,7 @@ from core.settings import Settings
 from storage.db import READ_APPLICATION_NAME, ReadDatabase, create_engine, create_session_factory
 from storage.models.jobs import JobStep
 from storage.models.users import User
+from tests.integration import feedback_support as feedback
 from tests.integration import reads_support as seed
 
 pytestmark = pytest.mark.asyncio
@@ -62,6 +63,8 @@ async def world(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
     recording_id, job_id = await seed.recording(sessions, owner.id)
     for _ in range(3):
         await seed.notification(sessions, owner.id)
+    await feedback.threads(sessions, recording_id, stranger.id, 55, replies=3)  # more than a page of threads
+    await feedback.assessments(sessions, recording_id, stranger.id, owner.id, 4)
     return World(owner, stranger, recording_id, job_id)
 
 
@@ -96,6 +99,8 @@ HOT_READS = {
     "list notifications": lambda w: "/api/v1/notifications",
     "GET users/me": lambda w: "/api/v1/users/me",
     "GET users/{id}": lambda w: f"/api/v1/users/{w.stranger.id}",
+    "list comments (page of 50 threads, replies inline)": lambda w: f"/api/v1/recordings/{w.recording_id}/comments?limit=50",
+    "GET users/{id}/progress": lambda w: f"/api/v1/users/{w.owner.id}/progress",
 }
 
 
@@ -249,3 +254,30 @@ async def test_request_lines_carry_the_request_id_and_probes_are_not_logged(
     entries = [json.loads(line) for line in lines.getvalue().splitlines()]
     assert r.headers["x-request-id"] == "poll-42"
     assert [(e["path"], e["status"], e["request_id"]) for e in entries] == [("/api/v1/users/me", 200, "poll-42")]
+
+
+async def test_a_page_of_fifty_threads_comes_ordered_with_every_reply(client: AsyncTestClient, world: World) -> None:
+    r = await client.get(f"/api/v1/recordings/{world.recording_id}/comments?limit=50", headers=world.owner.headers)
+    body = r.json()
+    assert body["total"] == 55 and len(body["items"]) == 50
+    moments = [t["at_seconds"] for t in body["items"]]
+    assert moments == sorted(moments)
+    assert all([x["body"] for x in t["replies"]] == ["reply 0", "reply 1", "reply 2"] for t in body["items"])
+    assert all(t["reply_count"] == 3 and t["author"]["id"] == str(world.stranger.id) for t in body["items"])
+
+
+async def test_counting_a_view_adds_no_statement_to_the_detail(
+    client: AsyncTestClient, world: World, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    viewer = await seed.account(sessions, settings)  # has not seen it today
+    path = f"/api/v1/recordings/{world.recording_id}"
+    await client.patch(path, json={"is_public": True}, headers=world.owner.headers)
+    try:
+        before = (await client.get(path, headers=world.owner.headers)).json()["view_count"]
+        with counted_statements() as statements:
+            seen = await client.get(path, headers=viewer.headers)
+        assert seen.status_code == 200 and len(statements) == 1, statements
+        assert seen.json()["view_count"] == before + 1
+        assert (await client.get(path, headers=world.owner.headers)).json()["view_count"] == before + 1
+    finally:
+        await client.patch(path, json={"is_public": False}, headers=world.owner.headers)
