@@ -70,7 +70,7 @@ def comment_json(c: Any, replies: ColumnElement[Any], reply_count: ColumnElement
 
 def _thread_json(root: Any) -> ColumnElement[Any]:
     reply = Comment.__table__.alias("reply")
-    reply_item = comment_json(reply, _EMPTY, literal_column("0"))
+    reply_item = comment_json(reply, literal_column("'[]'::json"), literal_column("0"))
     ordered = aggregate_order_by(reply_item, reply.c.created_at, reply.c.id)
     replies = select(func.coalesce(func.json_agg(ordered), _EMPTY)).where(reply.c.parent_id == root.c.id)
     count = select(func.count()).select_from(reply).where(reply.c.parent_id == root.c.id)

@@ -95,7 +95,7 @@ def test_a_comment_with_replies_becomes_a_tombstone_and_the_thread_stays(
 def test_comments_notify_the_owner_and_replies_the_threads_other_participants(
     api: Api, base_env: dict[str, str], owner: Account, teacher: Account
 ) -> None:
-    recording_id = timed_recording(api, base_env, owner)
+    recording_id = timed_recording(api, base_env, owner, 90.0)
     other = verified(api, base_env)
     for viewer in (teacher, other):
         assert share(api, owner, recording_id, viewer).status_code == 201
