@@ -148,7 +148,8 @@ def _counted_view(recording_id: Any) -> ColumnElement[int]:
     counted = (
         update(recs)
         .where(recs.c.id.in_(select(seen.c.recording_id)))
-        .values(view_count=recs.c.view_count + 1)
+        # updated_at stays: a view is not a change of the recording (and the model's onupdate is Python-side)
+        .values(view_count=recs.c.view_count + 1, updated_at=recs.c.updated_at)
         .returning(recs.c.id)
         .cte("counted")
     )
