@@ -24,6 +24,7 @@ from bench.common import BENCH_DIR
 #: name → module under ``bench``; run in this order.
 BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "reads": "bench.bench_reads"}
 BENCHES["pipeline"] = "bench.bench_pipeline"  # upload → ready, queue hops, bytes and SSIM
+BENCHES["comments"] = "bench.bench_comments"  # a page of threads: one statement vs one query per thread
 RESULTS = BENCH_DIR / "results.jsonl"
 
 
