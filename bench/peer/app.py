@@ -213,5 +213,7 @@ def _present(settings: Settings, recording: Recording, job_id: uuid.UUID | None)
             events=f"{base}/api/v1/events",
         ),
         is_public=recording.is_public,
+        practice_goals=recording.practice_goals,
+        view_count=recording.view_count,
         permissions=OWNER,
     )

@@ -51,6 +51,8 @@ class RecordingOut(BaseModel):
     waveform_url: str | None
     links: RecordingLinks
     is_public: bool
+    practice_goals: str | None
+    view_count: int
     permissions: list[str]
 
 
