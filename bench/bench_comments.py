@@ -93,8 +93,12 @@ async def per_thread_orm(sessions: async_sessionmaker[AsyncSession], caller: uui
                 .order_by(Comment.at_seconds, Comment.created_at, Comment.id).limit(PAGE).offset(offset))  # fmt: skip
         page = []
         for thread, author in (await session.execute(stmt)).all():
-            replies_stmt = (select(Comment, User).join(User, User.id == Comment.author_id)
-                            .where(Comment.parent_id == thread.id).order_by(Comment.created_at, Comment.id))  # fmt: skip
+            replies_stmt = (
+                select(Comment, User)
+                .join(User, User.id == Comment.author_id)
+                .where(Comment.parent_id == thread.id)
+                .order_by(Comment.created_at, Comment.id)
+            )
             replies = [comment_out(r, u) for r, u in (await session.execute(replies_stmt)).all()]
             page.append(comment_out(thread, author, replies))
     return len(page)
@@ -156,8 +160,15 @@ async def _run(settings: Settings) -> dict[str, object]:
     ]))  # fmt: skip
     print(f"ratio {ratio:.1f}x against asyncpg, {ours / orm if orm else float('inf'):.1f}x against the ORM "
           f"(goal >= {GOAL:g}x)")  # fmt: skip
-    return {"bench": "comments", "comments": len(rows), "one_statement_pages_per_s": ours,
-            "per_thread_pages_per_s": theirs, "per_thread_orm_pages_per_s": orm, "ratio": ratio, "goal": GOAL}  # fmt: skip
+    return {
+        "bench": "comments",
+        "comments": len(rows),
+        "one_statement_pages_per_s": ours,
+        "per_thread_pages_per_s": theirs,
+        "per_thread_orm_pages_per_s": orm,
+        "ratio": ratio,
+        "goal": GOAL,
+    }
 
 
 def main() -> dict[str, object]:

@@ -34,7 +34,9 @@ class RecordingLinksController(Controller):
         return await LinkService(ctx).list(current_user, recording_id, limit=limit, offset=offset)
 
     @delete("/{link_id:uuid}", status_code=HTTP_204_NO_CONTENT)
-    async def delete_link(self, recording_id: uuid.UUID, link_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
+    async def delete_link(
+        self, recording_id: uuid.UUID, link_id: uuid.UUID, ctx: AppContext, current_user: User
+    ) -> None:
         """The link stops working at once."""
         await LinkService(ctx).delete(current_user, recording_id, link_id)
 

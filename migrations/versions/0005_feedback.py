@@ -67,7 +67,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name=op.f("ck_assessments_rating")),
         sa.CheckConstraint(
-            "(technique IS NULL OR technique BETWEEN 1 AND 100) AND (musicality IS NULL OR musicality BETWEEN 1 AND 100)"
+            "(technique IS NULL OR technique BETWEEN 1 AND 100)"
+            " AND (musicality IS NULL OR musicality BETWEEN 1 AND 100)"
             " AND (rhythm IS NULL OR rhythm BETWEEN 1 AND 100) AND (overall IS NULL OR overall BETWEEN 1 AND 100)",
             name=op.f("ck_assessments_scores"),
         ),

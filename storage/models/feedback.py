@@ -55,7 +55,8 @@ class Assessment(UUIDPrimaryKey, Base):
     __table_args__ = (
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
         CheckConstraint(
-            "(technique IS NULL OR technique BETWEEN 1 AND 100) AND (musicality IS NULL OR musicality BETWEEN 1 AND 100)"
+            "(technique IS NULL OR technique BETWEEN 1 AND 100)"
+            " AND (musicality IS NULL OR musicality BETWEEN 1 AND 100)"
             " AND (rhythm IS NULL OR rhythm BETWEEN 1 AND 100) AND (overall IS NULL OR overall BETWEEN 1 AND 100)",
             name="scores",
         ),

@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Date, Select, String, bindparam, cast, exists, func, literal_column, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by, insert
 
 from storage.db import ReadDatabase

@@ -25,11 +25,19 @@ class ShareLinkRepository:
         await self.session.flush()
         return link
 
-    async def for_recording(self, recording_id: uuid.UUID, *, limit: int, offset: int) -> tuple[Sequence[ShareLink], int]:
+    async def for_recording(
+        self, recording_id: uuid.UUID, *, limit: int, offset: int
+    ) -> tuple[Sequence[ShareLink], int]:
         """The recording's links (expired ones too, until deleted), newest first."""
         where = ShareLink.recording_id == recording_id
         total = (await self.session.execute(select(func.count()).select_from(ShareLink).where(where))).scalar_one()
-        stmt = select(ShareLink).where(where).order_by(ShareLink.created_at.desc(), ShareLink.id).limit(limit).offset(offset)
+        stmt = (
+            select(ShareLink)
+            .where(where)
+            .order_by(ShareLink.created_at.desc(), ShareLink.id)
+            .limit(limit)
+            .offset(offset)
+        )
         return (await self.session.execute(stmt)).scalars().all(), total
 
     async def remove(self, recording_id: uuid.UUID, link_id: uuid.UUID) -> bool:
