@@ -46,8 +46,15 @@ def upgrade() -> None:
         ),
         _fk("comments", "recording_id", "recordings"),
         _fk("comments", "author_id", "users"),
-        _fk("comments", "parent_id", "comments"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+        sa.UniqueConstraint("id", "recording_id", name="uq_comments_id_recording"),
+        # A reply is on its thread's recording: (parent, recording) names a comment of the same recording.
+        sa.ForeignKeyConstraint(
+            ["parent_id", "recording_id"],
+            ["comments.id", "comments.recording_id"],
+            name="fk_comments_thread",
+            ondelete="CASCADE",
+        ),
     )
     op.create_index("ix_comments_thread_order", "comments", ["recording_id", "parent_id", "at_seconds"])
     op.create_index("ix_comments_parent", "comments", ["parent_id", "created_at"])

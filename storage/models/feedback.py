@@ -6,7 +6,21 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Timestamps, UUIDPrimaryKey
@@ -33,13 +47,22 @@ class Comment(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "comments"
     __table_args__ = (
         CheckConstraint("at_seconds >= 0 AND (end_seconds IS NULL OR end_seconds >= at_seconds)", name="span"),
+        # A reply is on its thread's recording, whatever the code above does: (parent, recording)
+        # must name a comment of the same recording.
+        UniqueConstraint("id", "recording_id", name="uq_comments_id_recording"),
+        ForeignKeyConstraint(
+            ["parent_id", "recording_id"],
+            ["comments.id", "comments.recording_id"],
+            name="fk_comments_thread",
+            ondelete="CASCADE",
+        ),
         Index("ix_comments_thread_order", "recording_id", "parent_id", "at_seconds"),
         Index("ix_comments_parent", "parent_id", "created_at"),
     )
 
     recording_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # the thread (fk_comments_thread)
     body: Mapped[str | None] = mapped_column(Text)  # NULL once deleted (a tombstone keeping its thread)
     at_seconds: Mapped[float] = mapped_column(Float)
     end_seconds: Mapped[float | None] = mapped_column(Float)

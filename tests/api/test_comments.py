@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
+import asyncpg
 import pytest
 
 from tests.api.feedback_support import comment, count_rows, error, made, reply, threads, timed_recording
 from tests.e2e.api import Account, Api
+from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import admin, notifications, share, verified
 
 pytestmark = pytest.mark.api
@@ -143,6 +147,11 @@ def test_bad_input_is_refused_with_an_error_code_and_nothing_is_written(
     error(reply(api, owner, "0" * 8 + "-0000-4000-8000-" + "0" * 12), 404, "comment_not_found")
     error(api.http.patch(f"/api/v1/comments/{c['id']}", headers=owner.headers, json={"category": "x"}), 422,
           "validation_error")  # fmt: skip
+    # The database refuses a reply on another recording than its thread's, whatever the code does
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        sql(base_env["DATABASE_URL"], "INSERT INTO comments (id, recording_id, author_id, parent_id, body, at_seconds) "
+            "VALUES (gen_random_uuid(), $1, $2, $3, 'x', 1)", uuid.UUID(elsewhere), uuid.UUID(owner.id),
+            uuid.UUID(c["id"]))  # fmt: skip
     # Nothing half-written: one comment, no reply
     assert count_rows(base_env, "comments", recording_id) == 1
     assert count_rows(base_env, "comments", elsewhere) == 0
