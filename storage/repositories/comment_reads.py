@@ -107,12 +107,10 @@ def _page(has_category: bool, has_resolved: bool) -> CompiledRead:
             .subquery("page")
         )
         thread = Comment.__table__.alias("thread")
-        ordered = aggregate_order_by(_thread_json(thread), page.c.at_seconds, page.c.created_at, page.c.id)
-        items = (
-            select(func.coalesce(func.json_agg(ordered), _EMPTY))
-            .select_from(page.join(thread, thread.c.id == page.c.id))
-            .scalar_subquery()
-        )
+        # A lookup by primary key per thread of the page, never a join that could scan the table.
+        one = select(_thread_json(thread)).where(thread.c.id == page.c.id).scalar_subquery()
+        ordered = aggregate_order_by(one, page.c.at_seconds, page.c.created_at, page.c.id)
+        items = select(func.coalesce(func.json_agg(ordered), _EMPTY)).select_from(page).scalar_subquery()
         return select(caller_json(_SUB), _access(), total, as_text(items))
 
     return CompiledRead(build)
