@@ -31,12 +31,10 @@ Scope = Annotated[
     Parameter(
         query="scope",
         description="mine (default): your own; shared: shared with you; public: everyone's public ones "
-        "(no token needed); all: every recording (admins)",
+        "(any signed-in user); all: every recording (admins)",
     ),
 ]
 
-#: OpenAPI: a token is optional (public recordings); ``{}`` is the "no security" alternative.
-OPTIONAL_TOKEN = [{}, {"BearerToken": []}]
 
 
 class RecordingsController(Controller):
@@ -59,7 +57,7 @@ class RecordingsController(Controller):
             headers["Idempotent-Replayed"] = "true"
         return Response(body, status_code=HTTP_202_ACCEPTED, headers=headers)
 
-    @get("/", security=OPTIONAL_TOKEN)
+    @get("/")
     async def list_recordings(
         self,
         ctx: AppContext,
@@ -75,11 +73,11 @@ class RecordingsController(Controller):
             claims, scope=list_scope, owner_id=owner_id, status=status, limit=limit, offset=offset
         )
 
-    @get("/{recording_id:uuid}", security=OPTIONAL_TOKEN, responses=NOT_MODIFIED)
+    @get("/{recording_id:uuid}", responses=NOT_MODIFIED)
     async def get_recording(
         self, request: Request, recording_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None
     ) -> Response[RecordingOut]:
-        """Status, metadata, renditions with URLs, thumbnail and poster. Public recordings need no token.
+        """Status, metadata, renditions with URLs, thumbnail and poster. Anonymous callers: share links only.
 
         Answers with an ``ETag``; ``If-None-Match`` with the current one answers 304 without a body.
         """
