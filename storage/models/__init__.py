@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
+from storage.models.notification_settings import NotificationSettings
 from storage.models.notifications import Notification
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
@@ -14,6 +15,7 @@ from storage.models.users import (
     TokenPurpose,
     User,
 )
+from storage.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "AccountToken",
@@ -23,6 +25,7 @@ __all__ = [
     "JobState",
     "JobStep",
     "Notification",
+    "NotificationSettings",
     "OutboxMessage",
     "Recording",
     "RecordingShare",
@@ -35,4 +38,6 @@ __all__ = [
     "StepState",
     "TokenPurpose",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]
