@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import any_, delete, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,7 +53,8 @@ class WebhookRepository:
     async def subscribed(self, user_id: uuid.UUID, event: str) -> Sequence[Webhook]:
         """The user's webhooks that want ``event``."""
         stmt = select(Webhook).where(
-            Webhook.user_id == user_id, or_(Webhook.events.any(event), Webhook.events.any(ALL_EVENTS))
+            Webhook.user_id == user_id,
+            or_(literal(event) == any_(Webhook.events), literal(ALL_EVENTS) == any_(Webhook.events)),
         )
         return (await self.session.execute(stmt)).scalars().all()
 
