@@ -22,7 +22,7 @@ from api.users.services import UserService, present_user
 from storage.models.users import User
 
 
-SearchText = Annotated[str, Parameter(max_length=100, pattern=line().pattern)]
+SearchText = Annotated[str | None, Parameter(max_length=100, pattern=line().pattern, description="search text")]
 UsernameQuery = Annotated[str, Parameter(min_length=1, max_length=40, pattern=line().pattern)]
 
 
@@ -70,8 +70,8 @@ class UsersController(Controller):
         self,
         ctx: AppContext,
         current_user: User,
-        instrument: SearchText | None = None,
-        q: SearchText | None = None,
+        instrument: SearchText = None,
+        q: SearchText = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> TeacherPage:
