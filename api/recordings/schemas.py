@@ -88,7 +88,7 @@ class RecordingPage(msgspec.Struct):
 
 
 class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """The recipient, by ``user_id`` or by ``username``: exactly one (422 ``user_or_username``)."""
+    """The recipient, by ``user_id`` or by ``username``: exactly one (422 ``validation_error``)."""
 
     user_id: uuid.UUID | None = None
     username: Annotated[str, line(min_length=1, max_length=40)] | None = None

@@ -15,7 +15,7 @@ from storage.models.users import Relationship, User
 
 class RelationshipRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Ask a user to link (a student asks a teacher, or a teacher a student), named by ``user_id``
-    or by ``username``: exactly one (422 ``user_or_username``)."""
+    or by ``username``: exactly one (422 ``validation_error``)."""
 
     user_id: uuid.UUID | None = None
     username: Annotated[str, line(min_length=1, max_length=40)] | None = None

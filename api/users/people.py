@@ -54,7 +54,7 @@ async def find_by_username(ctx: AppContext, username: str) -> User:
 async def resolve_user_ref(ctx: AppContext, user_id: uuid.UUID | None, username: str | None) -> uuid.UUID:
     """The id a body names by ``user_id`` or by ``username`` (exactly one of them; 422 otherwise)."""
     if (user_id is None) == (username is None):
-        raise ValidationFailed("give exactly one of user_id or username", error_code="user_or_username")
+        raise ValidationFailed("give exactly one of user_id or username", error_code="validation_error")
     if user_id is not None:
         return user_id
     assert username is not None  # noqa: S101 - checked just above

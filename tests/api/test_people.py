@@ -90,8 +90,8 @@ def test_user_id_or_username_exactly_one(api: Api, base_env: dict[str, str], tar
     owner, friend = verified(api, base_env), verified(api, base_env, role="teacher")
     path = target.format(rid=unprocessable_recording(api, owner))
     cases = [
-        ({}, 422, "user_or_username"),
-        ({"user_id": friend.id, "username": friend.username}, 422, "user_or_username"),
+        ({}, 422, "validation_error"),
+        ({"user_id": friend.id, "username": friend.username}, 422, "validation_error"),
         ({"username": f"nobody{uuid.uuid4().hex[:8]}"}, 404, "user_not_found"),
         ({"username": ""}, 422, "validation_error"),
     ]
