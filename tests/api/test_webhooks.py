@@ -197,3 +197,10 @@ def test_only_the_owner_sees_a_webhook(api: Api, owner: Account, receiver: Recei
     assert api.http.get("/api/v1/webhooks", headers=stranger.headers).json()["total"] == 0
     unknown = api.http.get(f"/api/v1/webhooks/{uuid.uuid4()}", headers=owner.headers)
     assert unknown.status_code == 404
+
+
+def test_an_account_has_at_most_ten_webhooks(api: Api, owner: Account) -> None:
+    for n in range(10):
+        _create(api, owner, f"https://example.org/hook/{n}", ["*"])
+    r = api.http.post("/api/v1/webhooks", headers=owner.headers, json={"url": "https://example.org/x", "events": ["*"]})
+    assert (r.status_code, r.json()["error_code"]) == (409, "too_many_webhooks")
