@@ -11,12 +11,10 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
 from typing import Any
 
-from core.mail_message import Recipient
+from core.mail_message import Recipient, new_message, sender_domain
 
 
 def moment_link(base_url: str, data: Mapping[str, Any]) -> str:
@@ -34,19 +32,13 @@ def moment_link(base_url: str, data: Mapping[str, Any]) -> str:
 
 
 def message_id(notification_id: str, sender: str) -> str:
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "cadenza.local"
-    return f"<notification.{notification_id}@{domain}>"
+    return f"<notification.{notification_id}@{sender_domain(sender)}>"
 
 
 def notification_message(
     *, sender: str, to: Recipient, notification_id: str, title: str, body: str | None, link: str
 ) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = Address(display_name=to.name, addr_spec=to.address)
-    msg["Subject"] = title
-    msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = message_id(notification_id, sender)
+    msg = new_message(sender=sender, to=to, subject=title, message_id=message_id(notification_id, sender))
     text_body = f"\n{body}\n" if body else ""
     msg.set_content(
         f"Hello {to.name},\n\n{title}\n{text_body}\nOpen it in Cadenza:\n{link}\n\n"

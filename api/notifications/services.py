@@ -7,9 +7,10 @@ import uuid
 import msgspec
 
 from api.auth.guards import check_account
+from api.authz.ownership import authorize_owner
 from api.auth.tokens import TokenClaims
 from api.context import AppContext
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from core.ids import utcnow
 from core.notification_prefs import CHANNELS, KINDS, UnknownSetting, effective, merge
 from storage.repositories.notification_settings import NotificationSettingsRepository
@@ -51,9 +52,9 @@ class NotificationService:
             check_account(claims, await UserRepository(session).get(claims.sub))
             notifications = NotificationRepository(session)
             row = await notifications.get(notification_id)
-            # Someone else's notification is as missing as an unknown one.
-            if row is None or row.user_id != claims.sub or not row.in_app:
-                raise NotFound("no such notification", error_code="notification_not_found")
+            # A row kept out of the app is not the recipient's to see either.
+            authorize_owner(claims.sub, row.user_id if row is not None and row.in_app else None, what="notification")
+            assert row is not None  # noqa: S101 - authorize_owner refused a missing row
             was_unread = row.read_at is None
             await notifications.mark_read(notification_id, claims.sub, utcnow())
         return ReadResult(marked=int(was_unread))

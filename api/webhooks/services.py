@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from api.authz import require_verified
+from api.authz.ownership import authorize_owner
 from api.context import AppContext
 from api.webhooks.schemas import (
     DeliveryPage,
@@ -16,7 +19,7 @@ from api.webhooks.schemas import (
     delivery_out,
     webhook_out,
 )
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.ids import new_id, utcnow
 from core.notification_prefs import UnknownSetting, check_kinds
 from core.webhook_signing import new_secret
@@ -29,8 +32,11 @@ from storage.repositories.webhooks import ALL_EVENTS, DeliveryRepository, Webhoo
 MAX_WEBHOOKS_PER_USER = 10
 
 
-def _not_found() -> NotFound:
-    return NotFound("no such webhook", error_code="webhook_not_found")
+async def _owned(session: AsyncSession, caller: User, webhook_id: uuid.UUID) -> Webhook:
+    webhook = await WebhookRepository(session).get(webhook_id)
+    authorize_owner(caller.id, webhook.user_id if webhook else None, what="webhook")
+    assert webhook is not None  # noqa: S101 - authorize_owner refused a missing one
+    return webhook
 
 
 class WebhookService:
@@ -66,20 +72,15 @@ class WebhookService:
 
     async def get(self, caller: User, webhook_id: uuid.UUID) -> WebhookOut:
         async with self.ctx.sessions() as session:
-            webhook = await WebhookRepository(session).get_for_user(webhook_id, caller.id)
-        if webhook is None:
-            raise _not_found()
-        return webhook_out(webhook)
+            return webhook_out(await _owned(session, caller, webhook_id))
 
     async def delete(self, caller: User, webhook_id: uuid.UUID) -> None:
         """Deleting a webhook deletes its log and its pending deliveries (never sent)."""
         async with self.ctx.sessions.begin() as session:
-            if not await WebhookRepository(session).delete_for_user(webhook_id, caller.id):
-                raise _not_found()
+            await WebhookRepository(session).delete(await _owned(session, caller, webhook_id))
 
     async def deliveries(self, caller: User, webhook_id: uuid.UUID, *, limit: int, offset: int) -> DeliveryPage:
         async with self.ctx.sessions() as session:
-            if await WebhookRepository(session).get_for_user(webhook_id, caller.id) is None:
-                raise _not_found()
+            await _owned(session, caller, webhook_id)
             rows, total = await DeliveryRepository(session).page(webhook_id, limit=limit, offset=offset)
         return DeliveryPage(items=[delivery_out(d) for d in rows], total=total, limit=limit, offset=offset)

@@ -41,14 +41,11 @@ class WebhookRepository:
         rows = (await self.session.execute(stmt)).all()
         return [row[0] for row in rows], (rows[0][1] if rows else await self.count_for_user(user_id))
 
-    async def get_for_user(self, webhook_id: uuid.UUID, user_id: uuid.UUID) -> Webhook | None:
-        """The webhook if ``user_id`` owns it (someone else's is as missing as an unknown one)."""
-        stmt = select(Webhook).where(Webhook.id == webhook_id, Webhook.user_id == user_id)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+    async def get(self, webhook_id: uuid.UUID) -> Webhook | None:
+        return await self.session.get(Webhook, webhook_id)
 
-    async def delete_for_user(self, webhook_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        stmt = delete(Webhook).where(Webhook.id == webhook_id, Webhook.user_id == user_id).returning(Webhook.id)
-        return (await self.session.execute(stmt)).scalar_one_or_none() is not None
+    async def delete(self, webhook: Webhook) -> None:
+        await self.session.execute(delete(Webhook).where(Webhook.id == webhook.id))
 
     async def subscribed(self, user_id: uuid.UUID, event: str) -> Sequence[Webhook]:
         """The user's webhooks that want ``event``."""
