@@ -80,11 +80,14 @@ async def notify_user(
         enqueue(session, SEND_MAIL, MailArgs(kind=NOTIFICATION_MAIL, ref=str(new_id)))
     deliveries: tuple[uuid.UUID, ...] = ()
     if wants(prefs, kind, WEBHOOK):
-        deliveries = await _queue_deliveries(session, user_id, kind, dedupe_key, _payload(new_id, kind, title, body, data))
+        payload = _payload(new_id, kind, title, body, data)
+        deliveries = await _queue_deliveries(session, user_id, kind, dedupe_key, payload)
     return Created(user_id, new_id, kind, title, data, in_app, deliveries)
 
 
-def _payload(notification_id: uuid.UUID, kind: str, title: str, body: str | None, data: dict[str, Any]) -> dict[str, Any]:
+def _payload(
+    notification_id: uuid.UUID, kind: str, title: str, body: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
     """The event as a webhook receives it (the delivery id is added when it is sent)."""
     return {
         "event": kind,

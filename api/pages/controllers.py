@@ -31,8 +31,13 @@ def _token(raw: str | None) -> str | None:
 
 
 def _incomplete(title: str) -> Response[str]:
-    return message(title, "This link is incomplete or damaged. Copy the whole link from the mail, "
-                   "or ask for a new mail in the app.", status=400, error=True)
+    text = "This link is incomplete or damaged. Copy the whole link from the mail, or ask for a new mail in the app."
+    return message(title, text, status=400, error=True)
+
+
+def _refused(title: str, exc: CadenzaError) -> Response[str]:
+    """The API's own message and status (a rate limit keeps its ``Retry-After``)."""
+    return message(title, exc.detail, status=exc.status_code, error=True, headers=exc.headers)
 
 
 def _reset_form(token: str, error: str | None = None, *, status: int = 200) -> Response[str]:
@@ -69,7 +74,7 @@ class PagesController(Controller):
         try:
             await VerificationService(ctx).verify(token)
         except CadenzaError as exc:
-            return message(title, exc.detail, status=exc.status_code, error=True)
+            return _refused(title, exc)
         return message("Address confirmed", "Thank you: your e-mail address is confirmed. You can close this page.")
 
     @get("/reset-password", security=[{}])
@@ -84,12 +89,13 @@ class PagesController(Controller):
             return _incomplete("Choose a new password")
         password = data.get("new_password", "")
         if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD or any(ord(c) < 32 or ord(c) == 127 for c in password):
-            return _reset_form(token, f"The password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters.", status=422)
+            problem = f"The password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters (no control characters)."
+            return _reset_form(token, problem, status=422)
         if password != data.get("confirm", ""):
             return _reset_form(token, "The two passwords differ.", status=422)
         try:
             await PasswordService(ctx).reset(token, password, ip=client_ip(request))
         except CadenzaError as exc:
-            return message("Choose a new password", exc.detail, status=exc.status_code, error=True)
-        return message("Password changed", "Your new password is set, and every session of your account has ended. "
-                       "Sign in again in the app.")
+            return _refused("Choose a new password", exc)
+        text = "Your new password is set, and every session of your account has ended. Sign in again in the app."
+        return message("Password changed", text)

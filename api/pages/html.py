@@ -39,15 +39,21 @@ def e(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def page(title: str, content: str, *, status: int = 200) -> Response[str]:
+def page(title: str, content: str, *, status: int = 200, headers: dict[str, str] | None = None) -> Response[str]:
     """``content`` is HTML already built from escaped values."""
-    return Response(_PAGE.format(title=e(title), content=content), status_code=status, media_type=MediaType.HTML,
-                    headers=HEADERS)
+    return Response(
+        _PAGE.format(title=e(title), content=content),
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers={**(headers or {}), **HEADERS},
+    )
 
 
-def message(title: str, text: str, *, status: int = 200, error: bool = False) -> Response[str]:
+def message(
+    title: str, text: str, *, status: int = 200, error: bool = False, headers: dict[str, str] | None = None
+) -> Response[str]:
     css = ' class="error"' if error else ""
-    return page(title, f"<p{css}>{e(text)}</p>", status=status)
+    return page(title, f"<p{css}>{e(text)}</p>", status=status, headers=headers)
 
 
 def hidden_token(token: str) -> str:

@@ -53,7 +53,8 @@ def _due_now(base_env: dict[str, str], delivery_id: str) -> None:
     """Skip the backoff wait: the next attempt's outbox row becomes due."""
     sql(
         base_env["DATABASE_URL"],
-        "UPDATE outbox SET available_at = now() WHERE actor_name = $1 AND sent_at IS NULL AND args->>'delivery_id' = $2",
+        "UPDATE outbox SET available_at = now()"
+        " WHERE actor_name = $1 AND sent_at IS NULL AND args->>'delivery_id' = $2",
         DELIVER_WEBHOOK.name,
         delivery_id,
     )
