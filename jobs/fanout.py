@@ -39,6 +39,9 @@ log = logging.getLogger("cadenza.notifications")
 
 #: ``MailArgs.kind`` of a notification's mail (its ``ref`` is the notification's id).
 NOTIFICATION_MAIL = "notification"
+#: Kinds whose name is already a live event of the pipeline (``workers.steps.publish_outcome``,
+#: with the job's body): the notification goes out as ``notification`` only, never twice by name.
+PIPELINE_EVENTS = frozenset({"recording.ready", "recording.failed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,8 @@ async def publish(redis: Redis, created: Iterable[Created]) -> None:
         if not item.in_app:
             continue
         payload = item.event_data()
-        for event in ("notification", item.kind):
+        events = ("notification",) if item.kind in PIPELINE_EVENTS else ("notification", item.kind)
+        for event in events:
             try:
                 await redis.publish(user_channel(item.user_id), encode_event(event, payload))
             except RedisError as exc:

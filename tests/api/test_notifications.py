@@ -180,23 +180,34 @@ def test_the_same_event_raised_twice_is_one_row_and_one_mail(
     assert len(_mails_for(settings, items[0]["id"])) == 1
 
 
-def test_live_events_are_named_by_kind_beside_notification(api: Api, account: Account, settings: Settings) -> None:
+@pytest.mark.parametrize(
+    ("kind", "events"),
+    [
+        ("assessment.created", ["notification", "assessment.created"]),
+        ("comment.replied", ["notification", "comment.replied"]),
+        # the pipeline already sends "recording.ready" (with the job's body): not a second one
+        ("recording.ready", ["notification"]),
+    ],
+)
+def test_live_events_are_named_by_kind_beside_notification(
+    api: Api, account: Account, settings: Settings, kind: str, events: list[str]
+) -> None:
     async def listen() -> list[dict]:
         redis = Redis.from_url(settings.redis.url)
         pubsub = redis.pubsub()
         await pubsub.subscribe(f"cadenza:events:user:{account.id}")
         await pubsub.get_message(timeout=1)  # the subscribe confirmation
-        await asyncio.to_thread(raise_notification, settings, account.id, kind="assessment.created")
-        events = []
-        while len(events) < 2 and (message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)):
-            events.append(json.loads(message["data"]))
+        await asyncio.to_thread(raise_notification, settings, account.id, kind=kind)
+        seen = []
+        while message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=2):
+            seen.append(json.loads(message["data"]))
         await pubsub.aclose()
         await redis.aclose()
-        return events
+        return seen
 
-    events = asyncio.run(listen())
-    assert [e["event"] for e in events] == ["notification", "assessment.created"]
-    assert events[0]["data"] == events[1]["data"] and events[0]["data"]["kind"] == "assessment.created"
+    seen = asyncio.run(listen())
+    assert [e["event"] for e in seen] == events
+    assert all(e["data"] == seen[0]["data"] and e["data"]["kind"] == kind for e in seen)
 
 
 def test_a_shared_recording_notifies_through_the_fan_out(api: Api, base_env: dict[str, str]) -> None:
