@@ -55,19 +55,19 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def resolve(target: Target, *, production: bool) -> str:
-    """The address to connect to. In production every answer must be public (one private answer
-    refuses the target: a client may pick any of them)."""
+async def resolve(target: Target, *, production: bool) -> list[str]:
+    """The addresses to connect to, in the resolver's order. In production every answer must be
+    public (one private answer refuses the target: a client may pick any of them)."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise TargetRefused(f"the host {target.host!r} does not resolve", "webhook_host_unresolved") from None
-    addresses = [str(info[4][0]) for info in infos]
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise TargetRefused(f"the host {target.host!r} does not resolve", "webhook_host_unresolved")
     if production and not all(is_public(a) for a in addresses):
         raise TargetRefused("webhooks cannot point at private or loopback addresses", "webhook_target_refused")
-    return addresses[0]
+    return addresses
 
 
 async def check_url(url: str, *, production: bool) -> Target:

@@ -70,7 +70,7 @@ async def send(url: str, secret: str, delivery_id: uuid.UUID, event: str, body: 
     """POST ``body`` signed with ``secret``; never raises for the receiver's faults."""
     try:
         target = parse_target(url)
-        address = await resolve(target, production=production)
+        addresses = await resolve(target, production=production)
     except TargetRefused as exc:
         return Attempt(error=exc.error_code, permanent=True)
     headers = {
@@ -83,15 +83,21 @@ async def send(url: str, secret: str, delivery_id: uuid.UUID, event: str, body: 
     }
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     started = time.monotonic()
-    try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
+    async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
+        for address in addresses:  # the next checked address only when this one refuses to connect
             request = client.build_request(
                 "POST", _pinned(url, address), content=body, headers=headers, extensions=extensions
             )
-            response = await client.send(request, stream=True)  # the body is never read
-            await response.aclose()
-    except httpx.HTTPError as exc:
-        return Attempt(error=type(exc).__name__, duration_ms=_ms(started))
+            try:
+                response = await client.send(request, stream=True)  # the body is never read
+                await response.aclose()
+                break
+            except httpx.ConnectError as exc:
+                error = type(exc).__name__
+            except httpx.HTTPError as exc:
+                return Attempt(error=type(exc).__name__, duration_ms=_ms(started))
+        else:
+            return Attempt(error=error, duration_ms=_ms(started))
     code = response.status_code
     return Attempt(response_code=code, duration_ms=_ms(started), error=None if 200 <= code < 300 else f"HTTP {code}")
 

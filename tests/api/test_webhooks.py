@@ -73,7 +73,8 @@ def test_the_secret_is_shown_once_and_the_webhook_is_listed(api: Api, owner: Acc
 
 
 def test_a_delivery_is_signed_and_logged(api: Api, owner: Account, receiver: Receiver, settings: Settings) -> None:
-    hook = _create(api, owner, receiver.url, ["comment.created"])
+    # By name: the request goes to a checked address, the name kept in Host
+    hook = _create(api, owner, receiver.url.replace("127.0.0.1", "localhost"), ["comment.created"])
     data = {"recording_id": None, "comment_id": "c-1", "at_seconds": 12.5}
     raise_notification(settings, owner.id, kind="comment.created", data=data)
     raise_notification(settings, owner.id, kind="assessment.created")  # not subscribed
@@ -83,6 +84,7 @@ def test_a_delivery_is_signed_and_logged(api: Api, owner: Account, receiver: Rec
     (request,) = receiver.for_delivery(delivery["id"])
     assert verify(hook["secret"], request.headers["cadenza-signature"], request.body, now=int(time.time()))
     assert request.headers["cadenza-event"] == "comment.created"
+    assert request.headers["host"] == f"localhost:{receiver.server.server_address[1]}"
     body = json.loads(request.body)
     assert body["id"] == delivery["id"] and body["event"] == "comment.created"
     assert body["data"]["comment_id"] == "c-1" and body["data"]["at_seconds"] == 12.5
