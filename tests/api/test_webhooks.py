@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
@@ -207,3 +208,30 @@ def test_an_account_has_at_most_ten_webhooks(api: Api, owner: Account) -> None:
         _create(api, owner, f"https://example.org/hook/{n}", ["*"])
     r = api.http.post("/api/v1/webhooks", headers=owner.headers, json={"url": "https://example.org/x", "events": ["*"]})
     assert (r.status_code, r.json()["error_code"]) == (409, "too_many_webhooks")
+
+
+def test_the_pipelines_notify_step_fans_out_by_preference(
+    api: Api, owner: Account, receiver: Receiver, settings: Settings, clip_small: Path
+) -> None:
+    # Given mail turned on for recording.ready (off by default) and a webhook for it
+    r = api.http.put(
+        "/api/v1/users/me/notification-settings",
+        headers=owner.headers,
+        json={"settings": {"recording.ready": {"email": True}}},
+    )
+    assert r.status_code == 200
+    hook = _create(api, owner, receiver.url, ["recording.ready"])
+    # When the pipeline finishes (its notify step runs in the worker)
+    _, recording = api.process(owner, clip_small, title="scales")
+    assert recording["status"] == "ready"
+    run_queued(settings)
+    # Then the webhook got the event about that recording, and the owner a mail linking to it
+    (delivery,) = _deliveries(api, owner, hook["id"])
+    assert delivery["event"] == "recording.ready" and delivery["status"] == "succeeded"
+    assert delivery["recording_id"] == recording["id"]
+    (request,) = receiver.for_delivery(delivery["id"])
+    assert json.loads(request.body)["data"]["recording_id"] == recording["id"]
+    items = api.http.get("/api/v1/notifications", headers=owner.headers).json()["items"]
+    (note,) = [n for n in items if n["kind"] == "recording.ready"]
+    mails = [p.read_text() for p in (settings.var_dir / "mail").glob("*.eml") if note["id"] in p.read_text()]
+    assert len(mails) == 1 and f"/recordings/{recording['id']}" in mails[0]
