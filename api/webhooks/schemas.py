@@ -71,21 +71,8 @@ class DeliveryPage(msgspec.Struct):
 
 
 def webhook_out(webhook: Webhook) -> WebhookOut:
-    return WebhookOut(id=webhook.id, url=webhook.url, events=list(webhook.events), created_at=webhook.created_at)
+    return msgspec.convert(webhook, WebhookOut, from_attributes=True)
 
 
-def delivery_out(d: WebhookDelivery) -> DeliveryOut:
-    return DeliveryOut(
-        id=d.id,
-        event=d.event,
-        recording_id=d.recording_id,
-        status=d.status,
-        attempts=d.attempts,
-        response_code=d.response_code,
-        error=d.error,
-        duration_ms=d.duration_ms,
-        created_at=d.created_at,
-        last_attempt_at=d.last_attempt_at,
-        next_attempt_at=d.next_attempt_at,
-        delivered_at=d.delivered_at,
-    )
+def delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
+    return msgspec.convert(delivery, DeliveryOut, from_attributes=True)
