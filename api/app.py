@@ -29,11 +29,14 @@ from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
+from api.notifications.settings import NotificationSettingsController
 from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
+from api.pages.controllers import PagesController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
 from api.users.controllers import UsersController
+from api.webhooks.controllers import WebhooksController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
 from storage.db import ReadDatabase, create_engine, create_session_factory
@@ -89,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RelationshipsController,
             JobsController,
             NotificationsController,
+            NotificationSettingsController,
+            WebhooksController,
+            PagesController,
             EventsController,
             MediaController,
             MetricsController,

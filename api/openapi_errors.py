@@ -69,7 +69,7 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/v1/recordings/{recording_id:uuid}/shares": (403,),
     "POST /api/v1/recordings/{recording_id:uuid}/shares": (403, 409),
     "DELETE /api/v1/recordings/{recording_id:uuid}/shares/{user_id:uuid}": (403,),
-    "POST /api/v1/relationships": (403, 409),
+    "POST /api/v1/relationships": (403, 404, 409),
     "POST /api/v1/relationships/{relationship_id:uuid}/accept": (403, 409),
     "POST /api/v1/relationships/{relationship_id:uuid}/decline": (403, 409),
     "DELETE /api/v1/relationships/{relationship_id:uuid}": (403,),
@@ -92,6 +92,8 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/v1/recordings/{recording_id:uuid}/links": (403,),
     "GET /api/v1/recordings/{recording_id:uuid}/links": (403,),
     "DELETE /api/v1/recordings/{recording_id:uuid}/links/{link_id:uuid}": (403,),
+    "POST /api/v1/webhooks": (403, 409),
+    "GET /api/v1/users/lookup": (404,),
 }
 
 

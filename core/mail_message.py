@@ -97,6 +97,21 @@ def reset_message(*, sender: str, to: Recipient, link: str, token: str, minutes:
     )
 
 
+def sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "cadenza.local"
+
+
+def new_message(*, sender: str, to: Recipient, subject: str, message_id: str | None = None) -> EmailMessage:
+    """A message with its headers set; ``message_id`` when the mail has a stable identity of its own."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = Address(display_name=to.name, addr_spec=to.address)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = message_id or make_msgid(domain=sender_domain(sender))
+    return msg
+
+
 def link_with_token(base_url: str, path: str, token: str) -> str:
     return f"{base_url.rstrip('/')}{path}?token={quote(token, safe='')}"
 
@@ -104,12 +119,7 @@ def link_with_token(base_url: str, path: str, token: str) -> str:
 def _message(
     *, sender: str, to: Recipient, subject: str, intro: str, action: str, link: str, token: str, outro: str
 ) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = Address(display_name=to.name, addr_spec=to.address)
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "cadenza.local")
+    msg = new_message(sender=sender, to=to, subject=subject)
     msg.set_content(
         f"Hello {to.name},\n\n{intro}\n\n{action}:\n{link}\n\n"
         f"Or enter this code in the app:\n{token}\n\n{outro}\n\n-- \nCadenza\n"

@@ -49,6 +49,13 @@ class MailArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     attempt: int = 0
 
 
+class WebhookArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One attempt at a webhook delivery (its row holds the event; its id is the delivery id)."""
+
+    delivery_id: uuid.UUID
+    attempt: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Backoff:
     base_seconds: float
@@ -174,4 +181,15 @@ SEND_MAIL = Task(
     subject_field="ref",
 )
 
-TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL))
+#: 10 s, 20 s, … capped at an hour: eight attempts span about three hours of a receiver's trouble.
+DELIVER_WEBHOOK = Task(
+    "deliver_webhook",
+    Queue.NOTIFY,
+    WebhookArgs,
+    max_attempts=8,
+    backoff=Backoff(10.0, 3600.0),
+    time_limit_ms=60_000,
+    subject_field="delivery_id",
+)
+
+TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL, DELIVER_WEBHOOK))

@@ -24,9 +24,11 @@ from core.account_tokens import RESET_PASSWORD, VERIFY_EMAIL, derive_token
 from core.ids import utcnow
 from core.mail_message import Recipient, link_with_token, reset_message, verification_message
 from core.redis_keys import mail_sent_key
+from jobs.fanout import NOTIFICATION_MAIL
 from jobs.tasks import SEND_MAIL, MailArgs, enqueue
 from storage.repositories.users import AccountTokenRepository, UserRepository
 from workers.mail_transport import MailRejected, deliver
+from workers.notification_mail import notification_mail
 from workers.runtime import WorkerContext, get_context
 
 log = logging.getLogger("cadenza.mail")
@@ -92,7 +94,11 @@ async def _account_token_mail(ctx: WorkerContext, kind: str, ref: str) -> EmailM
     return reset_message(sender=sender, to=to, link=link, token=token, minutes=round(lifetime / _MINUTE))
 
 
-COMPOSERS: dict[str, Composer] = {VERIFY_EMAIL: _account_token_mail, RESET_PASSWORD: _account_token_mail}
+COMPOSERS: dict[str, Composer] = {
+    VERIFY_EMAIL: _account_token_mail,
+    RESET_PASSWORD: _account_token_mail,
+    NOTIFICATION_MAIL: notification_mail,
+}
 
 
 def backoff_seconds(attempt: int) -> float:

@@ -1,4 +1,5 @@
-"""Queue ``notify``: one in-app notification per outcome and recipient, even on redelivery."""
+"""Queue ``notify``: one notification per outcome and recipient, even on redelivery, fanned out to
+the recipient's channels (``jobs.fanout``: in-app row, mail, webhooks, live events)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from core.errors import TransientFailure
 from core.error_messages import public_message
 from core.text import fill
 from jobs.claims import Claim
-from storage.repositories.notifications import TITLE_MAX_CHARS, NotificationRepository
+from jobs.fanout import notify_user, publish
+from storage.repositories.notifications import TITLE_MAX_CHARS
 from storage.repositories.recordings import RecordingRepository
 from storage.repositories.shares import ShareRepository
-from workers.events import publish
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
 
@@ -34,10 +35,10 @@ async def notify(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
             recipients += [
                 u for u in await ShareRepository(session).recipient_ids(recording.id) if u != recording.owner_id
             ]
-        notifications = NotificationRepository(session)
         created = []
         for user_id in recipients:
-            new_id = await notifications.add_once(
+            item = await notify_user(
+                session,
                 user_id=user_id,
                 kind=kind,
                 title=title,
@@ -45,9 +46,8 @@ async def notify(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
                 data=data,
                 dedupe_key=f"{kind}:{recording.id}:{user_id}",
             )
-            if new_id is not None:
-                created.append((user_id, new_id))
-    for user_id, new_id in created:
-        await publish(ctx.redis, user_id, "notification", {"id": new_id, "kind": kind, "title": title, **data})
+            if item is not None:
+                created.append(item)
+    await publish(ctx.redis, created)
     await progress(1.0)
     return StepResult()

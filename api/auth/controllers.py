@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from api.auth.caller import access_claims
 from api.auth.guards import current_user, require_bearer_token
 from api.auth.recovery import PasswordService
 from api.auth.schemas import (
     Accepted,
     ChangePasswordRequest,
     ForgotPasswordRequest,
+    LoginOut,
     LoginRequest,
     LogoutRequest,
     RefreshRequest,
@@ -23,7 +26,9 @@ from api.auth.services import AuthService
 from api.auth.verification import VerificationService
 from api.context import AppContext
 from api.ratelimit import client_ip
+from api.auth.tokens import TokenClaims
 from api.users.schemas import UserOut, user_out
+from api.users.services import UserService, present_user
 from storage.models.users import User
 
 #: OpenAPI: these operations need no token (an empty requirement overrides the app-wide bearer one).
@@ -40,9 +45,15 @@ class AuthController(Controller):
         return user_out(await AuthService(ctx).register(data, ip=client_ip(request)))
 
     @post("/login", status_code=HTTP_200_OK, security=PUBLIC)
-    async def login(self, request: Request, data: LoginRequest, ctx: AppContext) -> TokenPair:
-        """Log in with e-mail or username; returns an access and a refresh token."""
-        return await AuthService(ctx).login(data.login, data.password, ip=client_ip(request))
+    async def login(self, request: Request, data: LoginRequest, ctx: AppContext) -> LoginOut:
+        """Log in with e-mail or username; returns an access and a refresh token, and the account (``user``)."""
+        pair, user = await AuthService(ctx).login(data.login, data.password, ip=client_ip(request))
+        return LoginOut(**{f: getattr(pair, f) for f in pair.__struct_fields__}, user=await present_user(ctx, user))
+
+    @get("/me", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
+    async def me(self, ctx: AppContext, claims: TokenClaims) -> UserOut:
+        """The signed-in account (the same body as ``GET /users/me``)."""
+        return await UserService(ctx).own_account(claims)
 
     @post("/refresh", status_code=HTTP_200_OK, security=PUBLIC)
     async def refresh(self, data: RefreshRequest, ctx: AppContext) -> TokenPair:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from api.fields import line, text
+from api.users.schemas import UserOut
 from core.account_tokens import MAX_TOKEN_LENGTH
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -67,6 +68,12 @@ class TokenPair(msgspec.Struct):
     refresh_token: str
     token_type: str = "bearer"
     expires_in: int = 0
+
+
+class LoginOut(TokenPair):
+    """The login answer: the token pair and, beside it, the account it signs in."""
+
+    user: UserOut | None = None
 
 
 class Accepted(msgspec.Struct):

@@ -56,7 +56,7 @@ class AuthService:
             await issue_mailed_token(session, self.auth.secret_key, user, VERIFY_EMAIL)
             return user
 
-    async def login(self, login: str, password: str, *, ip: str) -> TokenPair:
+    async def login(self, login: str, password: str, *, ip: str) -> tuple[TokenPair, User]:
         """Failures are counted per client address and per account (the user's id, or the login
         text if unknown, so the limit answers alike for accounts that exist and those that
         don't); see ``api/auth/throttle.py``."""
@@ -71,7 +71,7 @@ class AuthService:
             if not user.is_active:
                 raise Unauthorized("the account is not active", error_code="account_inactive")
             user.last_login_at = utcnow()
-            return await issue_session(session, self.auth, user)
+            return await issue_session(session, self.auth, user), user
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Rotate: each refresh token works once. A used one presented again means a copy

@@ -20,6 +20,7 @@ from api.recordings.presenter import present
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate, ShareCreate, ShareOut, SharePage
 from api.recordings.services import RecordingService
 from api.recordings.sharing import ShareService
+from api.users.people import resolve_user_ref
 from api.uploads import FormBody
 from api.recordings.intake import UploadService
 from storage.models.users import User
@@ -105,7 +106,8 @@ class RecordingsController(Controller):
         self, recording_id: uuid.UUID, data: ShareCreate, ctx: AppContext, current_user: User
     ) -> Response[ShareOut]:
         """Share with a user (owner, verified e-mail): 201, or 200 when already shared with them."""
-        result = await ShareService(ctx).share(current_user, recording_id, data.user_id)
+        user_id = await resolve_user_ref(ctx, data.user_id, data.username)
+        result = await ShareService(ctx).share(current_user, recording_id, user_id)
         return Response(result.share, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
 
     @get("/{recording_id:uuid}/shares")

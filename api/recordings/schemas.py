@@ -93,7 +93,10 @@ class RecordingPage(msgspec.Struct):
 
 
 class ShareCreate(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: uuid.UUID
+    """The recipient, by ``user_id`` or by ``username``: exactly one (422 ``validation_error``)."""
+
+    user_id: uuid.UUID | None = None
+    username: Annotated[str, line(min_length=1, max_length=40)] | None = None
 
 
 class ShareOut(msgspec.Struct):

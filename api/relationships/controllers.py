@@ -13,6 +13,7 @@ from api.context import AppContext
 from api.fields import Limit, Offset
 from api.relationships.schemas import RelationshipOut, RelationshipPage, RelationshipRequest
 from api.relationships.services import RelationshipService
+from api.users.people import resolve_user_ref
 from storage.models.users import User
 
 Status = Literal["pending", "active", "declined", "removed"]
@@ -30,7 +31,8 @@ class RelationshipsController(Controller):
 
         201 for a new request (the other party is notified), 200 when your request is already pending.
         """
-        out, requested = await RelationshipService(ctx).request(current_user, data.user_id)
+        user_id = await resolve_user_ref(ctx, data.user_id, data.username)
+        out, requested = await RelationshipService(ctx).request(current_user, user_id)
         return Response(out, status_code=HTTP_201_CREATED if requested else HTTP_200_OK)
 
     @get("/")

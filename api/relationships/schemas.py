@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import msgspec
+
+from api.fields import line
 
 from storage.models.users import Relationship, User
 
 
 class RelationshipRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """Ask the user ``user_id`` to link: a student asks a teacher, or a teacher a student."""
+    """Ask a user to link (a student asks a teacher, or a teacher a student), named by ``user_id``
+    or by ``username``: exactly one (422 ``validation_error``)."""
 
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None = None
+    username: Annotated[str, line(min_length=1, max_length=40)] | None = None
 
 
 class PersonOut(msgspec.Struct):

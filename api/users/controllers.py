@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, Request, delete, get, patch, put
 from litestar.di import Provide
+from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.auth.caller import access_claims
 from api.auth.tokens import TokenClaims
 from api.context import AppContext
+from api.fields import Limit, Offset, line
 from api.uploads import FormBody
+from api.users.people import PeopleService, TeacherPage
 from api.users.photo import PhotoService
 from api.users.schemas import PublicUserOut, UserOut, UserUpdate
 from api.users.services import UserService, present_user
 from storage.models.users import User
+
+
+SearchText = Annotated[str | None, Parameter(max_length=100, pattern=line().pattern, description="search text")]
+UsernameQuery = Annotated[str, Parameter(min_length=1, max_length=40, pattern=line().pattern)]
 
 
 class UsersController(Controller):
@@ -56,3 +64,21 @@ class UsersController(Controller):
         Any signed-in user may look (``claims`` makes anonymous callers a 401).
         """
         return await UserService(ctx).public_profile(claims, user_id)
+
+    @get("/teachers")
+    async def teachers(
+        self,
+        ctx: AppContext,
+        current_user: User,
+        instrument: SearchText = None,
+        q: SearchText = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> TeacherPage:
+        """Active teachers by username; ``instrument`` (any case) and ``q`` (part of a name) narrow it."""
+        return await PeopleService(ctx).teachers(instrument=instrument, q=q, limit=limit, offset=offset)
+
+    @get("/lookup")
+    async def lookup(self, ctx: AppContext, current_user: User, username: UsernameQuery) -> PublicUserOut:
+        """The active user with exactly this username (any case), or 404 ``user_not_found``."""
+        return await PeopleService(ctx).lookup(username)

@@ -3,6 +3,7 @@
 from storage.models.base import Base
 from storage.models.feedback import Assessment, Comment, CommentCategory, RecordingViewDay, ShareLink
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
+from storage.models.notification_settings import NotificationSettings
 from storage.models.notifications import Notification
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
@@ -15,6 +16,7 @@ from storage.models.users import (
     TokenPurpose,
     User,
 )
+from storage.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Assessment",
@@ -29,6 +31,7 @@ __all__ = [
     "JobState",
     "JobStep",
     "Notification",
+    "NotificationSettings",
     "OutboxMessage",
     "Recording",
     "RecordingShare",
@@ -41,4 +44,6 @@ __all__ = [
     "StepState",
     "TokenPurpose",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

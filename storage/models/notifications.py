@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from core.ids import utcnow
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,3 +26,6 @@ class Notification(UUIDPrimaryKey, Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: False when the recipient turned the in-app channel off for this kind: the row still
+    #: records the event (dedupe, the mail's content) but is not listed.
+    in_app: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")

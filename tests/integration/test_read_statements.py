@@ -97,6 +97,7 @@ HOT_READS = {
     "GET job": lambda w: f"/api/v1/jobs/{w.job_id}",
     "list recordings (page of 50)": lambda w: "/api/v1/recordings?limit=50",
     "list notifications": lambda w: "/api/v1/notifications",
+    "list unread notifications (with unread_count)": lambda w: "/api/v1/notifications?unread=true",
     "GET users/me": lambda w: "/api/v1/users/me",
     "GET users/{id}": lambda w: f"/api/v1/users/{w.stranger.id}",
     "list comments (page of 50 threads, replies inline)": lambda w: f"/api/v1/recordings/{w.recording_id}/comments?limit=50",
@@ -113,6 +114,21 @@ async def test_each_hot_read_is_one_statement_account_check_included(
         r = await client.get(HOT_READS[name](world), headers=world.owner.headers)
     assert r.status_code == 200, r.text
     assert len(statements) == 1, statements
+
+
+async def test_the_teacher_directory_costs_the_same_statements_for_any_page(
+    client: AsyncTestClient, world: World, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    for _ in range(5):
+        await seed.account(sessions, settings, role="teacher")
+    await client.get("/api/v1/users/teachers?limit=1", headers=world.owner.headers)  # statements prepared
+    counts = {}
+    for limit in (1, 5):
+        with counted_statements() as statements:
+            r = await client.get(f"/api/v1/users/teachers?limit={limit}", headers=world.owner.headers)
+        assert r.status_code == 200 and len(r.json()["items"]) == limit, r.text
+        counts[limit] = len(statements)
+    assert counts[1] == counts[5] <= 2, counts  # the caller's account, then one page with its total
 
 
 async def test_a_page_of_fifty_recordings_comes_with_renditions_and_job_ids(
