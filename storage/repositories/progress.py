@@ -21,6 +21,7 @@ from core.streaks import local_day
 from storage.models.learning import ChapterCompletion, Course, Enrollment, LearningDay
 from storage.repositories.course_reads import chapter_count, completed_count
 
+
 class Learner(Protocol):
     """Whose learning day it is (a ``User`` row is one)."""
 

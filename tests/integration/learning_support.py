@@ -19,7 +19,7 @@ class SeededCourse:
     chapter_ids: list[uuid.UUID]
 
 
-async def seed_course(  # noqa: PLR0913 - the shape of the course
+async def seed_course(
     sessions: async_sessionmaker[AsyncSession],
     teacher_id: uuid.UUID,
     *,

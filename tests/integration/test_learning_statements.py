@@ -70,7 +70,9 @@ async def test_big_and_small_courses_cost_the_same_statements(
             learning_sessions, teacher.id, chapters=chapters, students=students, learner_id=student.id, completed=2
         )
         for _ in range(4 if size == "big" else 0):  # the student takes other courses too
-            await seed_course(learning_sessions, teacher.id, chapters=50, students=0, learner_id=student.id, completed=5)
+            await seed_course(
+                learning_sessions, teacher.id, chapters=50, students=0, learner_id=student.id, completed=5
+            )
         who = {"student": student, "teacher": teacher}
         for name, (role, path) in reads(course.id).items():
             counts[(size, name)], body = await _count(client, who[role], path)
