@@ -20,6 +20,8 @@ from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from api.learning.openapi import LEARNING_ERRORS
+
 __all__ = ["EXTRA", "ErrorBody", "declare_error_responses"]
 
 
@@ -82,6 +84,7 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /media/{key:path}": (403, 416),
     "GET /health/ready": (503,),
 }
+EXTRA.update(LEARNING_ERRORS)
 
 
 def declare_error_responses(app: Litestar, extra: dict[str, tuple[int, ...]] = EXTRA) -> None:
