@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from api.fields import line, text
+from api.courses.schemas import Title
+from api.fields import text
 from storage.models.learning import Chapter, ContentBlock
 
-Title = Annotated[str, line(min_length=1, max_length=200)]
 Description = Annotated[str, text(max_length=20000)]
 Markdown = Annotated[str, text(max_length=200_000)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
