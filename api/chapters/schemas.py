@@ -10,6 +10,7 @@ import msgspec
 
 from api.courses.schemas import Title
 from api.fields import text
+from api.recordings.schemas import RecordingOut
 from storage.models.learning import Chapter, ContentBlock
 
 Description = Annotated[str, text(max_length=20000)]
@@ -125,6 +126,9 @@ class BlockOut(msgspec.Struct):
     due_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    #: A media block's recording as a viewer sees it (renditions and signed URLs), for whoever
+    #: may read the block; ``null`` while it is not ready or after it was deleted.
+    media: RecordingOut | None = None
 
 
 class BlockPage(msgspec.Struct):
