@@ -12,8 +12,8 @@ from api.authz.recordings import VIEWER_PERMISSIONS, RecordingAction, RecordingF
 from api.chapters.schemas import BlockCreate, BlockOut, BlockPage, BlockUpdate, block_out
 from api.chapters.services import chapter_context
 from api.context import AppContext
-from api.recordings.presenter import present
 from api.courses.services import course_facts
+from api.recordings.presenter import present
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.ids import utcnow
 from core.markdown import render_markdown
