@@ -20,11 +20,14 @@ from api.comments.controllers import CommentsController, RecordingCommentsContro
 from api.links.controllers import RecordingLinksController, SharedController
 from api.auth.controllers import AuthController
 from api.auth.guards import current_user
+from api.chapters.controllers import BlocksController, ChaptersController
 from api.context import AppContext
+from api.courses.controllers import CoursesController
 from api.errors import handle_exception
 from api.events.controllers import EventsController
 from api.health.controllers import HealthController
 from api.jobs.controllers import JobsController
+from api.learning.controllers import AdminPlansController, MyLearningController
 from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
@@ -105,6 +108,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProgressController,
             RecordingLinksController,
             SharedController,
+            CoursesController,
+            ChaptersController,
+            BlocksController,
+            MyLearningController,
+            AdminPlansController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

@@ -20,6 +20,8 @@ from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from api.learning.openapi import LEARNING_ERRORS
+
 __all__ = ["EXTRA", "ErrorBody", "declare_error_responses"]
 
 
@@ -95,6 +97,7 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/v1/webhooks": (403, 409),
     "GET /api/v1/users/lookup": (404,),
 }
+EXTRA.update(LEARNING_ERRORS)
 
 
 def declare_error_responses(app: Litestar, extra: dict[str, tuple[int, ...]] = EXTRA) -> None:

@@ -4,6 +4,19 @@ from storage.models.base import Base
 from storage.models.feedback import Assessment, Comment, CommentCategory, RecordingViewDay, ShareLink
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
 from storage.models.notification_settings import NotificationSettings
+from storage.models.learning import (
+    BlockKind,
+    Chapter,
+    ChapterCompletion,
+    ContentBlock,
+    Course,
+    CoursePrerequisite,
+    Enrollment,
+    LearningDay,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+)
 from storage.models.notifications import Notification
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
@@ -26,13 +39,22 @@ __all__ = [
     "ShareLink",
     "AccountToken",
     "Base",
+    "BlockKind",
+    "Chapter",
+    "ChapterCompletion",
+    "ContentBlock",
+    "Course",
+    "CoursePrerequisite",
+    "Enrollment",
     "ExperienceLevel",
     "Job",
     "JobState",
     "JobStep",
+    "LearningDay",
     "Notification",
     "NotificationSettings",
     "OutboxMessage",
+    "Plan",
     "Recording",
     "RecordingShare",
     "RecordingStatus",
@@ -42,6 +64,8 @@ __all__ = [
     "Rendition",
     "Role",
     "StepState",
+    "Subscription",
+    "SubscriptionStatus",
     "TokenPurpose",
     "User",
     "Webhook",
