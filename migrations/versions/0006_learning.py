@@ -1,7 +1,7 @@
 """learning: courses, chapters, content blocks, enrolments, completions, subscriptions, streaks
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 15:00:00.000000
 """
 
