@@ -63,3 +63,8 @@ async def read_as(ctx: AppContext, claims: TokenClaims | None, read: Awaitable[T
     if await revoked:
         raise Unauthorized("the token has been revoked", error_code="token_revoked")
     return result
+
+
+#: OpenAPI for routes that take ``optional_claims``: a token is optional; ``{}`` is the "no
+#: security" alternative (published courses, the catalogue, search).
+OPTIONAL_TOKEN = [{}, {"BearerToken": []}]

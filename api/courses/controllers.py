@@ -28,7 +28,7 @@ from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
-from api.recordings.controllers import OPTIONAL_TOKEN
+from api.auth.caller import OPTIONAL_TOKEN
 from storage.models.users import User
 
 
