@@ -3,7 +3,9 @@
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
 from storage.models.notifications import Notification
+from storage.models.playlists import Playlist, PlaylistItem, PlaylistMember, PlaylistRole
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.social import FollowKind, LikeKind
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -22,8 +24,14 @@ __all__ = [
     "Job",
     "JobState",
     "JobStep",
+    "FollowKind",
+    "LikeKind",
     "Notification",
     "OutboxMessage",
+    "Playlist",
+    "PlaylistItem",
+    "PlaylistMember",
+    "PlaylistRole",
     "Recording",
     "RecordingShare",
     "RecordingStatus",

@@ -66,6 +66,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     #: Carried by access tokens (``sv``); bumped to end every session at once (deactivation,
     #: promotion by ``create-admin``), so older tokens stay dead even after a reactivation.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Users following this one (api.social keeps it in the follow's own transaction).
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RefreshToken(Base):
