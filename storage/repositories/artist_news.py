@@ -20,8 +20,8 @@ _BATCH = text(
         ORDER BY user_id LIMIT :size
     ), written AS (
         INSERT INTO notifications (id, user_id, kind, title, data, dedupe_key, created_at)
-        SELECT gen_random_uuid(), batch.user_id, :kind, :title, CAST(:data AS jsonb),
-               :kind || ':' || :item_id || ':' || batch.user_id, now()
+        SELECT gen_random_uuid(), batch.user_id, CAST(:kind AS varchar), CAST(:title AS varchar),
+               CAST(:data AS jsonb), CAST(:key_prefix AS text) || batch.user_id::text, now()
         FROM batch
         ON CONFLICT (dedupe_key) DO NOTHING
         RETURNING user_id
@@ -40,7 +40,7 @@ async def notify_follower_batch(
 ) -> tuple[uuid.UUID | None, int, int]:
     """Notify the next ``size`` followers after ``after``: (last follower id, followers seen, rows written)."""
     params = {
-        "artist_ids": artist_ids, "after": after, "size": size, "kind": kind, "item_id": str(item_id),
+        "artist_ids": artist_ids, "after": after, "size": size, "kind": kind, "key_prefix": f"{kind}:{item_id}:",
         "title": truncate(title, TITLE_MAX_CHARS), "data": data,
     }
     last, seen, written = (await session.execute(_BATCH, params)).one()
