@@ -2,8 +2,20 @@
 
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
+from storage.models.library import (
+    Album,
+    AlbumArtist,
+    Artist,
+    CreditRole,
+    Genre,
+    Song,
+    SongCredit,
+    album_genres,
+    artist_genres,
+    song_genres,
+)
 from storage.models.notifications import Notification
-from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -17,14 +29,20 @@ from storage.models.users import (
 
 __all__ = [
     "AccountToken",
+    "Album",
+    "AlbumArtist",
+    "Artist",
     "Base",
+    "CreditRole",
     "ExperienceLevel",
+    "Genre",
     "Job",
     "JobState",
     "JobStep",
     "Notification",
     "OutboxMessage",
     "Recording",
+    "RecordingPurpose",
     "RecordingShare",
     "RecordingStatus",
     "RefreshToken",
@@ -32,7 +50,12 @@ __all__ = [
     "RelationshipStatus",
     "Rendition",
     "Role",
+    "Song",
+    "SongCredit",
     "StepState",
     "TokenPurpose",
     "User",
+    "album_genres",
+    "artist_genres",
+    "song_genres",
 ]
