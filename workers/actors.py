@@ -14,6 +14,7 @@ import dramatiq
 
 from jobs.plans import PLANS, Plan
 from jobs.tasks import (
+    DISCARD_RECORDING,
     FINALIZE,
     NOTIFY,
     PROBE,
@@ -25,7 +26,7 @@ from jobs.tasks import (
     Task,
     TaskRegistry,
 )
-from workers import deferral, images, ingest, mail_task, notify, photo_task, transcode
+from workers import deferral, discard_task, images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 
@@ -39,6 +40,7 @@ STEP_HANDLERS: dict[str, StepHandler] = {
 TASK_HANDLERS: dict[str, TaskHandler] = {
     PROFILE_PHOTO.name: photo_task.profile_photo,
     SEND_MAIL.name: mail_task.send_mail,
+    DISCARD_RECORDING.name: discard_task.discard_recording,
 }
 
 
