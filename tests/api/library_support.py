@@ -33,8 +33,9 @@ def album(api: Api, who: Account, title: str | None = None, **fields: object) ->
     return created(api.http.post("/api/v1/albums", headers=who.headers, json=body))
 
 
-def song(api: Api, who: Account, title: str | None = None, **fields: object) -> dict:
-    body = {"title": title or unique("song"), **fields}
+def song(api: Api, who: Account, title: str | None = None, *, untitled: bool = False, **fields: object) -> dict:
+    """A new song; ``untitled``: with no title at all (the audio's tags may give it one)."""
+    body = {**({} if untitled else {"title": title or unique("song")}), **fields}
     return created(api.http.post("/api/v1/songs", headers=who.headers, json=body))
 
 
