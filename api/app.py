@@ -22,6 +22,7 @@ from api.errors import handle_exception
 from api.events.controllers import EventsController
 from api.health.controllers import HealthController
 from api.jobs.controllers import JobsController
+from api.library import AlbumsController, ArtistsController, GenresController, SongsController
 from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
@@ -91,6 +92,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventsController,
             MediaController,
             MetricsController,
+            GenresController,
+            ArtistsController,
+            AlbumsController,
+            SongsController,
             PlaylistsController,
             SocialController,
         ],

@@ -81,6 +81,20 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/v1/events": (401, 429, 503),
     "GET /media/{key:path}": (403, 416),
     "GET /health/ready": (503,),
+    # The catalogue (api/library): writes are teachers'/admins' and their creators'.
+    "POST /api/v1/genres": (403, 409),
+    "PATCH /api/v1/genres/{genre_id:uuid}": (403, 409),
+    "DELETE /api/v1/genres/{genre_id:uuid}": (403,),
+    "POST /api/v1/artists": (403,),
+    "PATCH /api/v1/artists/{artist_id:uuid}": (403,),
+    "DELETE /api/v1/artists/{artist_id:uuid}": (403,),
+    "POST /api/v1/albums": (403,),
+    "PATCH /api/v1/albums/{album_id:uuid}": (403,),
+    "DELETE /api/v1/albums/{album_id:uuid}": (403,),
+    "POST /api/v1/songs": (403,),
+    "PATCH /api/v1/songs/{song_id:uuid}": (403,),
+    "DELETE /api/v1/songs/{song_id:uuid}": (403,),
+    "PUT /api/v1/songs/{song_id:uuid}/audio": (403, *_UPLOAD, 503),
 }
 
 

@@ -41,6 +41,12 @@ class PhotoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     attempt: int = 0
 
 
+class RecordingArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One recording (e.g. a song's audio another upload replaced: its rows and objects go)."""
+
+    recording_id: uuid.UUID
+
+
 class MailArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One mail of ``kind`` about ``ref`` (e.g. an account token's row id; never the token)."""
 
@@ -174,7 +180,12 @@ SEND_MAIL = Task(
     subject_field="ref",
 )
 
-TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL))
+#: A song's audio recording that is no longer served or awaited: rows, then objects (idempotent).
+DISCARD_RECORDING = Task(
+    "discard_recording", Queue.INGEST, RecordingArgs, max_attempts=5, broker_retries=3, subject_field="recording_id"
+)
+
+TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL, DISCARD_RECORDING))
 
 
 # -- playlists, likes and follows (api.social)

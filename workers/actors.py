@@ -14,6 +14,7 @@ import dramatiq
 
 from jobs.plans import PLANS, Plan
 from jobs.tasks import (
+    DISCARD_RECORDING,
     FINALIZE,
     NOTIFY,
     PROBE,
@@ -27,7 +28,7 @@ from jobs.tasks import (
 )
 from jobs.tasks import ARTIST_NEWS
 from workers import artist_news
-from workers import deferral, images, ingest, mail_task, notify, photo_task, transcode
+from workers import deferral, discard_task, images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 
@@ -42,6 +43,7 @@ TASK_HANDLERS: dict[str, TaskHandler] = {
     PROFILE_PHOTO.name: photo_task.profile_photo,
     SEND_MAIL.name: mail_task.send_mail,
     ARTIST_NEWS.name: artist_news.artist_news,
+    DISCARD_RECORDING.name: discard_task.discard_recording,
 }
 
 

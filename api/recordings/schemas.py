@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from api.fields import line, text
+from storage.repositories.recording_reads import PieceSongView
 
 Title = Annotated[str, line(min_length=1, max_length=200)]
 ShortText = Annotated[str, line(max_length=200)]
@@ -31,6 +32,8 @@ class RecordingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     composer: ShortText | None | msgspec.UnsetType = msgspec.UNSET
     #: Owner only: anyone, signed in or not, may then view the recording.
     is_public: bool | msgspec.UnsetType = msgspec.UNSET
+    #: The catalogue song this recording practises (null: none); 422 ``unknown_song``.
+    piece_song_id: uuid.UUID | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class RenditionOut(msgspec.Struct):
@@ -78,6 +81,8 @@ class RecordingOut(msgspec.Struct):
     is_public: bool
     #: What the caller may do: view, update, publish, delete, share.
     permissions: list[str]
+    #: The catalogue song it practises: ``{id, title}``, or null.
+    piece_song: PieceSongView | None = None
 
 
 class RecordingPage(msgspec.Struct):

@@ -18,6 +18,7 @@ from api.authz.recordings import recording_permissions
 from api.conditional import weak_etag
 from api.context import AppContext
 from api.recordings.presenter import present
+from api.recordings.piece import piece_song_of
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
 from core.errors import NotFound
 from storage.models.recordings import Recording
@@ -147,10 +148,11 @@ class RecordingService:
             found = await authorized_recording(session, caller, recording_id, RecordingAction.UPDATE, for_update=True)
             if "is_public" in changes:
                 authorize_recording(caller, found.facts, RecordingAction.PUBLISH)
+            piece_song = await piece_song_of(session, changes.get("piece_song_id", found.recording.piece_song_id))
             for field, value in changes.items():
                 setattr(found.recording, field, value)
             job = await JobRepository(session).latest_for_recording(recording_id)
-        return await present(self.ctx, found.recording, job.id if job else None, found.permissions)
+        return await present(self.ctx, found.recording, job.id if job else None, found.permissions, piece_song)
 
     async def delete(self, caller: User, recording_id: uuid.UUID) -> None:
         """Remove the rows (shares go with them), then every object under the recording's prefix."""

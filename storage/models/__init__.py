@@ -2,9 +2,21 @@
 
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
+from storage.models.library import (
+    Album,
+    AlbumArtist,
+    Artist,
+    CreditRole,
+    Genre,
+    Song,
+    SongCredit,
+    album_genres,
+    artist_genres,
+    song_genres,
+)
 from storage.models.notifications import Notification
 from storage.models.playlists import Playlist, PlaylistItem, PlaylistMember, PlaylistRole
-from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
 from storage.models.social import FollowKind, LikeKind
 from storage.models.users import (
     AccountToken,
@@ -19,8 +31,13 @@ from storage.models.users import (
 
 __all__ = [
     "AccountToken",
+    "Album",
+    "AlbumArtist",
+    "Artist",
     "Base",
+    "CreditRole",
     "ExperienceLevel",
+    "Genre",
     "Job",
     "JobState",
     "JobStep",
@@ -33,6 +50,7 @@ __all__ = [
     "PlaylistMember",
     "PlaylistRole",
     "Recording",
+    "RecordingPurpose",
     "RecordingShare",
     "RecordingStatus",
     "RefreshToken",
@@ -40,7 +58,12 @@ __all__ = [
     "RelationshipStatus",
     "Rendition",
     "Role",
+    "Song",
+    "SongCredit",
     "StepState",
     "TokenPurpose",
     "User",
+    "album_genres",
+    "artist_genres",
+    "song_genres",
 ]

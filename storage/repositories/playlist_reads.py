@@ -64,7 +64,8 @@ class PlaylistView(msgspec.Struct, frozen=True):
 
 class SongRef(msgspec.Struct, frozen=True):
     id: uuid.UUID
-    title: str
+    #: A song may have no title yet (its file's tags fill it).
+    title: str | None
     duration_seconds: float | None
 
 

@@ -22,7 +22,7 @@ class EdgeView(msgspec.Struct, frozen=True):
 
     kind: str
     id: uuid.UUID
-    title: str
+    title: str | None
     count: int
     since: dt.datetime
 
