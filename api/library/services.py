@@ -16,6 +16,7 @@ from api.authz.library import CatalogueAction, authorize_catalogue
 from api.context import AppContext
 from api.library.schemas import AlbumCreate, ArtistCreate, CreditIn, GenreCreate, SongCreate
 from api.library.writes import changes_of, distinct, locked_entry, require_known
+from api.social.news import announce_entry
 from core.errors import Conflict
 from core.ids import new_id
 from jobs.tasks import DISCARD_RECORDING, RecordingArgs, enqueue
@@ -68,6 +69,7 @@ class CatalogueService:
         entry = model(id=new_id(), created_by=caller.id)
         async with self.ctx.sessions.begin() as session:
             await self._apply(session, entry, changes_of(data), new=True)
+            await announce_entry(session, entry)  # followers of its artists hear of it (api.social.news)
         return entry.id
 
     async def update(self, caller: User, model: type[Any], entry_id: uuid.UUID, data: Any) -> None:

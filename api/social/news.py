@@ -10,9 +10,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.tasks import ARTIST_NEWS, ArtistNewsArgs, enqueue
+from storage.models.library import Album, AlbumArtist, Song, SongCredit
 
 
 def announce_new_work(
@@ -27,3 +29,19 @@ def announce_new_work(
     artists = sorted(set(artist_ids))
     if artists:
         enqueue(session, ARTIST_NEWS, ArtistNewsArgs(kind=kind, item_id=item_id, title=title, artist_ids=artists))
+
+
+async def announce_entry(session: AsyncSession, entry: object) -> None:
+    """Announce a just-created catalogue entry: a song to its credited artists' followers, an album
+    to its artists'; anything else (an artist, a genre) is no news. Call it in the create's transaction."""
+    if isinstance(entry, Song):
+        links = select(SongCredit.artist_id).where(SongCredit.song_id == entry.id)
+        kind: Literal["song", "album"] = "song"
+    elif isinstance(entry, Album):
+        links = select(AlbumArtist.artist_id).where(AlbumArtist.album_id == entry.id)
+        kind = "album"
+    else:
+        return
+    artist_ids = (await session.execute(links)).scalars().all()
+    title = entry.title or f"untitled {kind}"
+    announce_new_work(session, kind=kind, item_id=entry.id, title=title, artist_ids=artist_ids)

@@ -120,3 +120,26 @@ async def _announce(settings: Settings, song_id: uuid.UUID, artist_ids: list[uui
         announce_new_work(session, kind="song", item_id=song_id, title="Nocturne", artist_ids=artist_ids)
         announce_new_work(session, kind="song", item_id=song_id, title="Nocturne", artist_ids=artist_ids[:1])
     await engine.dispose()
+
+
+def test_creating_a_song_or_an_album_tells_the_artists_followers(api: Api, base_env: dict[str, str], settings: Settings) -> None:
+    # Given a teacher's artist with a follower, and a stranger with none
+    teacher, fan = verified(api, base_env, "teacher"), verified(api, base_env)
+    r = api.http.post("/api/v1/artists", headers=teacher.headers, json={"name": "Dora"})
+    assert r.status_code == 201, r.text
+    artist_id = r.json()["id"]
+    assert api.http.put(f"/api/v1/artists/{artist_id}/follow", headers=fan.headers).json()["follower_count"] == 1
+    # When the teacher adds a song credited to the artist, and an album by them
+    credits = [{"artist_id": artist_id, "role": "composer"}]
+    r = api.http.post("/api/v1/songs", headers=teacher.headers, json={"title": "Reverie", "credits": credits})
+    assert r.status_code == 201, r.text
+    song_id = r.json()["id"]
+    r = api.http.post("/api/v1/albums", headers=teacher.headers, json={"title": "Dreams", "artist_ids": [artist_id]})
+    assert r.status_code == 201, r.text
+    run_queued(settings)
+    # Then the follower hears of each once; the teacher (no follower) of neither
+    [song_news] = notifications(api, fan, "artist.new_song")
+    [album_news] = notifications(api, fan, "artist.new_album")
+    assert (song_news["title"], song_news["data"]["song_id"]) == ("New song: Reverie", song_id)
+    assert (album_news["title"], album_news["data"]["album_id"]) == ("New album: Dreams", r.json()["id"])
+    assert notifications(api, teacher, "artist.new_song") == []
