@@ -1,23 +1,11 @@
-"""The catalogue's columns that playlists, likes and follows read (songs, albums, artists).
-
-Lightweight ``table()`` references rather than the catalogue's models: these reads need a few
-columns only, and stay independent of how the catalogue maps the rest.
-"""
+"""The catalogue's tables that playlists, likes and follows read and count on (songs, albums, artists)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, column, table
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Table
 
-_ID = UUID(as_uuid=True)
+from storage.models.library import Album, Artist, Song
 
-SONGS = table(
-    "songs",
-    column("id", _ID),
-    column("title", String),
-    column("duration_seconds", Float),
-    column("like_count", Integer),
-    column("created_at"),
-)
-ALBUMS = table("albums", column("id", _ID), column("title", String), column("like_count", Integer))
-ARTISTS = table("artists", column("id", _ID), column("name", String), column("follower_count", Integer))
+SONGS: Table = Song.__table__  # type: ignore[assignment]
+ALBUMS: Table = Album.__table__  # type: ignore[assignment]
+ARTISTS: Table = Artist.__table__  # type: ignore[assignment]
