@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
+
+from tests import media
+from tests.api.conftest import InlineApi
+from tests.api.library_support import song as library_song
+from tests.api.test_song_audio import processed
 
 from tests.api.playlist_support import add_item, add_member, error, items, playlist, song
 from tests.e2e.api import Account, Api
@@ -143,3 +149,20 @@ def test_the_list_shows_public_playlists_and_the_callers(api: Api, owner: Accoun
     anonymous = {p["id"] for p in api.http.get("/api/v1/playlists", params={"limit": 100}).json()["items"]}
     assert public["id"] in anonymous and mine["id"] not in anonymous
     error(api.http.get("/api/v1/playlists", params={"mine": "true"}), 401, "not_authenticated")
+
+
+def test_the_total_follows_a_songs_replaced_audio_through_the_pipeline(
+    api: InlineApi, base_env: dict[str, str], media_dir: Path
+) -> None:
+    # Given a playlist holding a catalogue song whose 2 s audio went through the pipeline
+    teacher = verified(api, base_env, "teacher")
+    track = library_song(api, teacher)
+    pl = playlist(api, teacher)
+    assert add_item(api, teacher, pl["id"], track["id"]).status_code == 201
+    processed(api, teacher, track["id"], media.tagged_audio(media_dir / "pl-two.mp3", seconds=2.0))
+    first = api.http.get(f"/api/v1/playlists/{pl['id']}", headers=teacher.headers).json()["total_duration_seconds"]
+    # When its audio is replaced by a 4 s file
+    processed(api, teacher, track["id"], media.tagged_audio(media_dir / "pl-four.mp3", seconds=4.0))
+    # Then the playlist's total follows, with no write to the playlist
+    second = api.http.get(f"/api/v1/playlists/{pl['id']}", headers=teacher.headers).json()["total_duration_seconds"]
+    assert abs(first - 2.0) < 0.2 and abs(second - 4.0) < 0.2, (first, second)
