@@ -95,6 +95,27 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "PATCH /api/v1/songs/{song_id:uuid}": (403,),
     "DELETE /api/v1/songs/{song_id:uuid}": (403,),
     "PUT /api/v1/songs/{song_id:uuid}/audio": (403, *_UPLOAD, 503),
+    # Playlists (api/playlists): owners and editors; likes and follows (api/social) need a verified e-mail.
+    "POST /api/v1/playlists": (403,),
+    "PATCH /api/v1/playlists/{playlist_id:uuid}": (403,),
+    "DELETE /api/v1/playlists/{playlist_id:uuid}": (403,),
+    "POST /api/v1/playlists/{playlist_id:uuid}/items": (403,),
+    "PATCH /api/v1/playlists/{playlist_id:uuid}/items/{item_id:uuid}": (403,),
+    "DELETE /api/v1/playlists/{playlist_id:uuid}/items/{item_id:uuid}": (403,),
+    "POST /api/v1/playlists/{playlist_id:uuid}/members": (403, 409),
+    "DELETE /api/v1/playlists/{playlist_id:uuid}/members/{user_id:uuid}": (403, 409),
+    "PUT /api/v1/songs/{target_id:uuid}/like": (403,),
+    "PUT /api/v1/albums/{target_id:uuid}/like": (403,),
+    "PUT /api/v1/playlists/{target_id:uuid}/like": (403,),
+    "PUT /api/v1/artists/{target_id:uuid}/follow": (403,),
+    "PUT /api/v1/users/{target_id:uuid}/follow": (403,),
+    "PUT /api/v1/playlists/{target_id:uuid}/follow": (403,),
+    "DELETE /api/v1/songs/{target_id:uuid}/like": (403,),
+    "DELETE /api/v1/albums/{target_id:uuid}/like": (403,),
+    "DELETE /api/v1/playlists/{target_id:uuid}/like": (403,),
+    "DELETE /api/v1/artists/{target_id:uuid}/follow": (403,),
+    "DELETE /api/v1/users/{target_id:uuid}/follow": (403,),
+    "DELETE /api/v1/playlists/{target_id:uuid}/follow": (403,),
 }
 
 
