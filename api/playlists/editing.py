@@ -16,7 +16,7 @@ from api.context import AppContext
 from api.playlists.schemas import ItemCreate, MemberAdd, PlaylistOut
 from api.playlists.services import PlaylistService, authorized_locked, facts_of
 from core.errors import NotFound, ValidationFailed
-from storage.models.playlists import PlaylistRole
+from storage.models.playlists import PlaylistItem, PlaylistRole
 from storage.models.users import User
 from storage.repositories.catalogue_refs import SONGS
 from storage.repositories.playlists import PlaylistRepository, check_position
@@ -43,11 +43,7 @@ class PlaylistEditor:
     async def move_item(self, caller: User, playlist_id: uuid.UUID, item_id: uuid.UUID, position: int) -> PlaylistOut:
         async with self.ctx.sessions.begin() as session:
             repo = PlaylistRepository(session)
-            await authorized_locked(repo, caller, playlist_id, PlaylistAction.EDIT_ITEMS)
-            count = await repo.compact(playlist_id)
-            item = await repo.item(playlist_id, item_id)
-            if item is None:
-                raise NotFound("no such item in this playlist", error_code="item_not_found")
+            count, item = await _locked_item(repo, caller, playlist_id, item_id)
             new = check_position(position, count, inserting=False)
             await repo.move_item(playlist_id, item_id, item.position, new)
         return await PlaylistService(self.ctx).view_after_write(caller, playlist_id)
@@ -55,11 +51,7 @@ class PlaylistEditor:
     async def remove_item(self, caller: User, playlist_id: uuid.UUID, item_id: uuid.UUID) -> None:
         async with self.ctx.sessions.begin() as session:
             repo = PlaylistRepository(session)
-            await authorized_locked(repo, caller, playlist_id, PlaylistAction.EDIT_ITEMS)
-            count = await repo.compact(playlist_id)
-            item = await repo.item(playlist_id, item_id)
-            if item is None:
-                raise NotFound("no such item in this playlist", error_code="item_not_found")
+            count, item = await _locked_item(repo, caller, playlist_id, item_id)
             await repo.remove_item(playlist_id, item_id, item.position, count)
 
     async def set_member(self, caller: User, playlist_id: uuid.UUID, data: MemberAdd) -> tuple[PlaylistOut, bool]:
@@ -83,6 +75,18 @@ class PlaylistEditor:
             if role is None:
                 raise NotFound("no such member", error_code="member_not_found")
             await repo.remove_member(playlist_id, user_id)
+
+
+async def _locked_item(
+    repo: PlaylistRepository, caller: User, playlist_id: uuid.UUID, item_id: uuid.UUID
+) -> tuple[int, PlaylistItem]:
+    """Under the playlist's lock, with gaps closed: how many items there are, and this one."""
+    await authorized_locked(repo, caller, playlist_id, PlaylistAction.EDIT_ITEMS)
+    count = await repo.compact(playlist_id)
+    item = await repo.item(playlist_id, item_id)
+    if item is None:
+        raise NotFound("no such item in this playlist", error_code="item_not_found")
+    return count, item
 
 
 async def _named_user(users: UserRepository, data: MemberAdd) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, delete, get, put
+from litestar import Controller, Request, delete, get, put
 from litestar.di import Provide
 
 from api.auth.caller import access_claims
@@ -17,8 +17,15 @@ from api.social.services import SocialService
 from storage.models.social import FollowKind, LikeKind
 from storage.models.users import User
 
-SONG, ALBUM, PLAYLIST = LikeKind.SONG, LikeKind.ALBUM, LikeKind.PLAYLIST
-ARTIST, USER, FOLLOWED_PLAYLIST = FollowKind.ARTIST, FollowKind.USER, FollowKind.PLAYLIST
+#: The collection named in the path (``/api/v1/<collection>/{id}/like``) → the kind of like or follow.
+LIKED = {"songs": LikeKind.SONG, "albums": LikeKind.ALBUM, "playlists": LikeKind.PLAYLIST}
+FOLLOWED = {"artists": FollowKind.ARTIST, "users": FollowKind.USER, "playlists": FollowKind.PLAYLIST}
+LIKE_PATHS = [f"/{collection}/{{target_id:uuid}}/like" for collection in LIKED]
+FOLLOW_PATHS = [f"/{collection}/{{target_id:uuid}}/follow" for collection in FOLLOWED]
+
+
+def _collection(request: Request) -> str:
+    return request.url.path.split("/")[3]  # "", "api", "v1", <collection>, <id>, "like" | "follow"
 
 
 class SocialController(Controller):
@@ -28,53 +35,25 @@ class SocialController(Controller):
     tags = ["likes and follows"]
     dependencies = {"claims": Provide(access_claims, sync_to_thread=False)}  # noqa: RUF012 - read by Litestar
 
-    @put("/songs/{target_id:uuid}/like")
-    async def like_song(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, SONG, target_id, on=True)
+    @put(LIKE_PATHS)
+    async def like(self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
+        """Like a song, an album or a playlist you may see (verified e-mail)."""
+        return await SocialService(ctx).like(current_user, LIKED[_collection(request)], target_id, on=True)
 
-    @delete("/songs/{target_id:uuid}/like", status_code=200)
-    async def unlike_song(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, SONG, target_id, on=False)
+    @delete(LIKE_PATHS, status_code=200)
+    async def unlike(self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
+        return await SocialService(ctx).like(current_user, LIKED[_collection(request)], target_id, on=False)
 
-    @put("/albums/{target_id:uuid}/like")
-    async def like_album(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, ALBUM, target_id, on=True)
+    @put(FOLLOW_PATHS)
+    async def follow(self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
+        """Follow an artist (you hear of their new songs and albums), a user, or a playlist you may see."""
+        return await SocialService(ctx).follow(current_user, FOLLOWED[_collection(request)], target_id, on=True)
 
-    @delete("/albums/{target_id:uuid}/like", status_code=200)
-    async def unlike_album(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, ALBUM, target_id, on=False)
-
-    @put("/playlists/{target_id:uuid}/like")
-    async def like_playlist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, PLAYLIST, target_id, on=True)
-
-    @delete("/playlists/{target_id:uuid}/like", status_code=200)
-    async def unlike_playlist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> LikeOut:
-        return await SocialService(ctx).like(current_user, PLAYLIST, target_id, on=False)
-
-    @put("/artists/{target_id:uuid}/follow")
-    async def follow_artist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, ARTIST, target_id, on=True)
-
-    @delete("/artists/{target_id:uuid}/follow", status_code=200)
-    async def unfollow_artist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, ARTIST, target_id, on=False)
-
-    @put("/users/{target_id:uuid}/follow")
-    async def follow_user(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, USER, target_id, on=True)
-
-    @delete("/users/{target_id:uuid}/follow", status_code=200)
-    async def unfollow_user(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, USER, target_id, on=False)
-
-    @put("/playlists/{target_id:uuid}/follow")
-    async def follow_playlist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, FOLLOWED_PLAYLIST, target_id, on=True)
-
-    @delete("/playlists/{target_id:uuid}/follow", status_code=200)
-    async def unfollow_playlist(self, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
-        return await SocialService(ctx).follow(current_user, FOLLOWED_PLAYLIST, target_id, on=False)
+    @delete(FOLLOW_PATHS, status_code=200)
+    async def unfollow(
+        self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User
+    ) -> FollowOut:
+        return await SocialService(ctx).follow(current_user, FOLLOWED[_collection(request)], target_id, on=False)
 
     @get("/users/me/likes")
     async def my_likes(

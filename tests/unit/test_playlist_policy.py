@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import pytest
 
@@ -14,27 +13,10 @@ from api.authz.playlists import (
     authorize_playlist,
     check_role_change,
 )
-from core.errors import CadenzaError
-
-
-@dataclass(frozen=True)
-class Caller:
-    id: uuid.UUID
-    role: str
-    email_verified: bool = True
-
+from tests.unit.test_policy import Caller, outcome
 
 USER, ADMIN = Caller(uuid.uuid4(), "student"), Caller(uuid.uuid4(), "admin")
 UNVERIFIED = Caller(uuid.uuid4(), "student", email_verified=False)
-
-
-def outcome(check) -> str:  # noqa: ANN001
-    try:
-        check()
-    except CadenzaError as exc:
-        return f"{exc.status_code} {exc.error_code}"
-    return "ok"
-
 
 OK, GONE, OWNERS, EDITORS = "ok", "404 playlist_not_found", "403 not_playlist_owner", "403 not_playlist_editor"
 LOGIN, VERIFY = "401 not_authenticated", "403 email_not_verified"
