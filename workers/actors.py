@@ -14,6 +14,7 @@ import dramatiq
 
 from jobs.plans import PLANS, Plan
 from jobs.tasks import (
+    ARTIST_NEWS,
     DISCARD_RECORDING,
     FINALIZE,
     NOTIFY,
@@ -26,9 +27,7 @@ from jobs.tasks import (
     Task,
     TaskRegistry,
 )
-from jobs.tasks import ARTIST_NEWS
-from workers import artist_news
-from workers import deferral, discard_task, images, ingest, mail_task, notify, photo_task, transcode
+from workers import artist_news, deferral, discard_task, images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 

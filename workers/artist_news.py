@@ -27,8 +27,14 @@ async def artist_news(args: ArtistNewsArgs) -> None:
     while True:
         async with ctx.sessions.begin() as session:
             last, seen, written = await notify_follower_batch(
-                session, kind=kind, item_id=args.item_id, title=f"New {args.kind}: {args.title}", data=data,
-                artist_ids=list(args.artist_ids), after=after, size=BATCH_SIZE,
+                session,
+                kind=kind,
+                item_id=args.item_id,
+                title=f"New {args.kind}: {args.title}",
+                data=data,
+                artist_ids=list(args.artist_ids),
+                after=after,
+                size=BATCH_SIZE,
             )
         total += written
         if last is None or seen < BATCH_SIZE:

@@ -87,7 +87,9 @@ def authorize_playlist(
     if caller is None:
         raise Unauthorized("an access token is required (Authorization: Bearer …)")
     if action not in allowed:
-        detail, code = _DENIED_CODE.get(action, (f"only the playlist's owners may {action.value}", "not_playlist_owner"))
+        detail, code = _DENIED_CODE.get(
+            action, (f"only the playlist's owners may {action.value}", "not_playlist_owner")
+        )
         raise Forbidden(detail, error_code=code)
     require_verified(caller)
     return allowed

@@ -95,7 +95,9 @@ class PlaylistsController(Controller):
         return await PlaylistEditor(ctx).move_item(current_user, playlist_id, item_id, data.position)
 
     @delete("/{playlist_id:uuid}/items/{item_id:uuid}", status_code=HTTP_204_NO_CONTENT)
-    async def remove_item(self, playlist_id: uuid.UUID, item_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
+    async def remove_item(
+        self, playlist_id: uuid.UUID, item_id: uuid.UUID, ctx: AppContext, current_user: User
+    ) -> None:
         """Remove an item; the later ones move up."""
         await PlaylistEditor(ctx).remove_item(current_user, playlist_id, item_id)
 
@@ -109,6 +111,8 @@ class PlaylistsController(Controller):
         return Response(out, status_code=HTTP_201_CREATED if added else HTTP_200_OK)
 
     @delete("/{playlist_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
-    async def remove_member(self, playlist_id: uuid.UUID, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
+    async def remove_member(
+        self, playlist_id: uuid.UUID, user_id: uuid.UUID, ctx: AppContext, current_user: User
+    ) -> None:
         """Remove a member (owners), or leave (yourself); the last owner cannot leave (409 ``last_owner``)."""
         await PlaylistEditor(ctx).remove_member(current_user, playlist_id, user_id)

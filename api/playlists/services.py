@@ -10,8 +10,8 @@ import msgspec
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.principal import require_verified
 from api.authz.playlists import PlaylistAction, PlaylistFacts, authorize_playlist, playlist_permissions
+from api.authz.principal import require_verified
 from api.context import AppContext
 from api.playlists.schemas import ItemPage, PlaylistCreate, PlaylistOut, PlaylistPage, PlaylistUpdate, playlist_out
 from core.errors import NotFound, Unauthorized
@@ -65,7 +65,7 @@ class PlaylistService:
         read = playlist_items(self.ctx.reads, _sub(claims), playlist_id, limit=limit, offset=offset)
         caller_row, view, items = await read_as(self.ctx, claims, read)
         _viewable(_caller(claims, caller_row), view)
-        assert view is not None  # noqa: S101 - _viewable raised otherwise
+        assert view is not None
         return ItemPage(items=items, total=view.song_count, limit=limit, offset=offset)
 
     async def view_after_write(self, caller: User, playlist_id: uuid.UUID) -> PlaylistOut:

@@ -50,9 +50,7 @@ class SocialController(Controller):
         return await SocialService(ctx).follow(current_user, FOLLOWED[_collection(request)], target_id, on=True)
 
     @delete(FOLLOW_PATHS, status_code=200)
-    async def unfollow(
-        self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User
-    ) -> FollowOut:
+    async def unfollow(self, request: Request, target_id: uuid.UUID, ctx: AppContext, current_user: User) -> FollowOut:
         return await SocialService(ctx).follow(current_user, FOLLOWED[_collection(request)], target_id, on=False)
 
     @get("/users/me/likes")
@@ -64,7 +62,12 @@ class SocialController(Controller):
 
     @get("/users/me/following")
     async def my_following(
-        self, ctx: AppContext, claims: TokenClaims, kind: FollowKind | None = None, limit: Limit = 20, offset: Offset = 0
+        self,
+        ctx: AppContext,
+        claims: TokenClaims,
+        kind: FollowKind | None = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> EdgePage:
         """Whom you follow (``kind``: artist, user, playlist; default all), newest first; one statement."""
         return await SocialService(ctx).following(claims, kind, limit=limit, offset=offset)

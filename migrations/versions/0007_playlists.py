@@ -60,9 +60,7 @@ def upgrade() -> None:
     op.create_table(
         "playlist_items",
         sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column(
-            "playlist_id", UUID(as_uuid=True), sa.ForeignKey("playlists.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("playlist_id", UUID(as_uuid=True), sa.ForeignKey("playlists.id", ondelete="CASCADE"), nullable=False),
         sa.Column("song_id", UUID(as_uuid=True), sa.ForeignKey("songs.id", ondelete="CASCADE"), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("added_by", UUID(as_uuid=True), sa.ForeignKey("users.id", ondelete="SET NULL")),

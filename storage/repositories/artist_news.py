@@ -35,13 +35,25 @@ FIRST = uuid.UUID(int=0)
 
 
 async def notify_follower_batch(
-    session: AsyncSession, *, kind: str, item_id: uuid.UUID, title: str, data: str, artist_ids: list[uuid.UUID],
-    after: uuid.UUID, size: int,
+    session: AsyncSession,
+    *,
+    kind: str,
+    item_id: uuid.UUID,
+    title: str,
+    data: str,
+    artist_ids: list[uuid.UUID],
+    after: uuid.UUID,
+    size: int,
 ) -> tuple[uuid.UUID | None, int, int]:
     """Notify the next ``size`` followers after ``after``: (last follower id, followers seen, rows written)."""
     params = {
-        "artist_ids": artist_ids, "after": after, "size": size, "kind": kind, "key_prefix": f"{kind}:{item_id}:",
-        "title": truncate(title, TITLE_MAX_CHARS), "data": data,
+        "artist_ids": artist_ids,
+        "after": after,
+        "size": size,
+        "kind": kind,
+        "key_prefix": f"{kind}:{item_id}:",
+        "title": truncate(title, TITLE_MAX_CHARS),
+        "data": data,
     }
     last, seen, written = (await session.execute(_BATCH, params)).one()
     return (uuid.UUID(last) if last else None), seen, written

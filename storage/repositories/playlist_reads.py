@@ -95,15 +95,26 @@ def _view_json(pl: Any) -> ColumnElement[Any]:
         .scalar_subquery()
     )
     role = select(members.c.role).where(members.c.playlist_id == pl.c.id, members.c.user_id == _SUB)
-    owners = select(func.count()).select_from(members).where(
-        members.c.playlist_id == pl.c.id, members.c.role == PlaylistRole.OWNER.value
+    owners = (
+        select(func.count())
+        .select_from(members)
+        .where(members.c.playlist_id == pl.c.id, members.c.role == PlaylistRole.OWNER.value)
     )
     member = json_object(
         MemberView.__struct_fields__,
-        {"user_id": users.c.id, "username": users.c.username, "display_name": users.c.display_name, "role": members.c.role},
+        {
+            "user_id": users.c.id,
+            "username": users.c.username,
+            "display_name": users.c.display_name,
+            "role": members.c.role,
+        },
     )
     member_list = (
-        select(func.coalesce(func.json_agg(aggregate_order_by(member, members.c.created_at, users.c.id)), literal_column("'[]'")))
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(member, members.c.created_at, users.c.id)), literal_column("'[]'")
+            )
+        )
         .select_from(members.join(users, users.c.id == members.c.user_id))
         .where(members.c.playlist_id == pl.c.id)
         .scalar_subquery()

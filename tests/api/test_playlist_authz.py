@@ -64,7 +64,9 @@ ACTIONS: dict[str, Action] = {
     "items": lambda c, h, p, w: c.get(f"/api/v1/playlists/{p.id}/items", headers=h),
     "update": lambda c, h, p, w: c.patch(f"/api/v1/playlists/{p.id}", headers=h, json={"title": "New"}),
     "add_item": lambda c, h, p, w: c.post(f"/api/v1/playlists/{p.id}/items", headers=h, json={"song_id": p.song_id}),
-    "move_item": lambda c, h, p, w: c.patch(f"/api/v1/playlists/{p.id}/items/{p.item_id}", headers=h, json={"position": 0}),
+    "move_item": lambda c, h, p, w: c.patch(
+        f"/api/v1/playlists/{p.id}/items/{p.item_id}", headers=h, json={"position": 0}
+    ),
     "remove_item": lambda c, h, p, w: c.delete(f"/api/v1/playlists/{p.id}/items/{p.item_id}", headers=h),
     "add_member": lambda c, h, p, w: c.post(
         f"/api/v1/playlists/{p.id}/members", headers=h, json={"user_id": w.other.id, "role": "editor"}
@@ -109,7 +111,9 @@ CALLERS = ("owner", "editor", "other", "anonymous", "unverified", "admin")
 
 
 def _cells(table: dict[str, tuple[str, ...]], public: bool) -> list[tuple[str, str, str, bool]]:
-    return [(action, caller, expected, public) for action, row in table.items() for caller, expected in zip(CALLERS, row)]
+    return [
+        (action, caller, expected, public) for action, row in table.items() for caller, expected in zip(CALLERS, row)
+    ]
 
 
 def _outcome(r: httpx.Response) -> str:

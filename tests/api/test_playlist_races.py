@@ -38,7 +38,8 @@ async def _songs(sessions: async_sessionmaker[AsyncSession], n: int) -> list[str
     async with sessions.begin() as session:
         for i, song_id in enumerate(ids):
             await session.execute(
-                text("INSERT INTO songs (id, title, duration_seconds) VALUES (:id, :t, 1)"), {"id": song_id, "t": f"s{i}"}
+                text("INSERT INTO songs (id, title, duration_seconds) VALUES (:id, :t, 1)"),
+                {"id": song_id, "t": f"s{i}"},
             )
     return [str(s) for s in ids]
 

@@ -10,9 +10,8 @@ import pytest
 from tests import media
 from tests.api.conftest import InlineApi
 from tests.api.library_support import song as library_song
-from tests.api.test_song_audio import processed
-
 from tests.api.playlist_support import add_item, add_member, error, items, playlist, song
+from tests.api.test_song_audio import processed
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import verified
@@ -54,10 +53,14 @@ def test_items_are_added_moved_and_removed_in_order_with_totals(api: Api, owner:
 
     # When the last item moves to the front, then the first to position 2
     listed = items(api, owner, pl["id"])
-    r = api.http.patch(f"/api/v1/playlists/{pl['id']}/items/{listed[3]['id']}", headers=owner.headers, json={"position": 0})
+    r = api.http.patch(
+        f"/api/v1/playlists/{pl['id']}/items/{listed[3]['id']}", headers=owner.headers, json={"position": 0}
+    )
     assert r.status_code == 200, r.text
     assert _titles(api, owner, pl["id"]) == ["b", "c", "a", "d"]
-    r = api.http.patch(f"/api/v1/playlists/{pl['id']}/items/{listed[3]['id']}", headers=owner.headers, json={"position": 2})
+    r = api.http.patch(
+        f"/api/v1/playlists/{pl['id']}/items/{listed[3]['id']}", headers=owner.headers, json={"position": 2}
+    )
     assert _titles(api, owner, pl["id"]) == ["c", "a", "b", "d"]
 
     # When one is removed, the later ones move up
@@ -94,7 +97,9 @@ def test_bad_item_input_is_a_4xx_with_an_error_code(api: Api, owner: Account, db
     assert add_item(api, owner, pl["id"], s).status_code == 201
     [item] = items(api, owner, pl["id"])
     url = f"/api/v1/playlists/{pl['id']}/items"
-    error(api.http.patch(f"{url}/{item['id']}", headers=owner.headers, json={"position": 1}), 422, "position_out_of_range")
+    error(
+        api.http.patch(f"{url}/{item['id']}", headers=owner.headers, json={"position": 1}), 422, "position_out_of_range"
+    )
     error(api.http.patch(f"{url}/{uuid.uuid4()}", headers=owner.headers, json={"position": 0}), 404, "item_not_found")
     error(api.http.delete(f"{url}/{uuid.uuid4()}", headers=owner.headers), 404, "item_not_found")
     r = api.http.patch(f"{url}/{item['id']}", headers=owner.headers, json={"position": -1})
@@ -122,8 +127,16 @@ def test_members_owners_and_editors_and_the_last_owner(api: Api, owner: Account,
     assert [p["id"] for p in mine["items"]] == [pl["id"]]
 
     # Bad member input
-    error(api.http.post(members, headers=owner.headers, json={"username": "nobody-" + uuid.uuid4().hex[:8], "role": "editor"}), 404, "user_not_found")
-    error(api.http.post(members, headers=owner.headers, json={"user_id": editor.id, "role": "admin"}), 422, "invalid_role")
+    error(
+        api.http.post(
+            members, headers=owner.headers, json={"username": "nobody-" + uuid.uuid4().hex[:8], "role": "editor"}
+        ),
+        404,
+        "user_not_found",
+    )
+    error(
+        api.http.post(members, headers=owner.headers, json={"user_id": editor.id, "role": "admin"}), 422, "invalid_role"
+    )
     error(api.http.post(members, headers=owner.headers, json={"role": "editor"}), 422, "member_required")
 
     # A role change answers 200
@@ -144,7 +157,9 @@ def test_the_list_shows_public_playlists_and_the_callers(api: Api, owner: Accoun
     other = verified(api, base_env)
     public, private = playlist(api, other, is_public=True), playlist(api, other)
     mine = playlist(api, owner)
-    seen = {p["id"] for p in api.http.get("/api/v1/playlists", headers=owner.headers, params={"limit": 100}).json()["items"]}
+    seen = {
+        p["id"] for p in api.http.get("/api/v1/playlists", headers=owner.headers, params={"limit": 100}).json()["items"]
+    }
     assert {public["id"], mine["id"]} <= seen and private["id"] not in seen
     anonymous = {p["id"] for p in api.http.get("/api/v1/playlists", params={"limit": 100}).json()["items"]}
     assert public["id"] in anonymous and mine["id"] not in anonymous

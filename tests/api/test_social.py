@@ -51,7 +51,9 @@ def test_likes_are_idempotent_and_counted(api: Api, fan: Account, base_env: dict
     # And the fan's likes list them newest first, by kind too
     r = api.http.get("/api/v1/users/me/likes", headers=fan.headers)
     assert [(i["kind"], i["id"], i["count"]) for i in r.json()["items"]] == [
-        ("playlist", pl["id"], 2), ("album", a, 2), ("song", s, 2)
+        ("playlist", pl["id"], 2),
+        ("album", a, 2),
+        ("song", s, 2),
     ]
     r = api.http.get("/api/v1/users/me/likes", headers=fan.headers, params={"kind": "album"})
     assert (r.json()["total"], [i["id"] for i in r.json()["items"]]) == (1, [a])
@@ -67,7 +69,9 @@ def test_follows_are_idempotent_and_counted(api: Api, fan: Account, base_env: di
         assert (r.json()["following"], r.json()["follower_count"]) == (True, 1), r.text
     r = api.http.get("/api/v1/users/me/following", headers=fan.headers)
     assert [(i["kind"], i["title"]) for i in r.json()["items"]] == [
-        ("playlist", pl["title"]), ("user", idol.username), ("artist", "Clara")
+        ("playlist", pl["title"]),
+        ("user", idol.username),
+        ("artist", "Clara"),
     ]
     r = api.http.delete(f"/api/v1/users/{idol.id}/follow", headers=fan.headers)
     assert (r.json()["following"], r.json()["follower_count"]) == (False, 0)
@@ -122,7 +126,9 @@ async def _announce(settings: Settings, song_id: uuid.UUID, artist_ids: list[uui
     await engine.dispose()
 
 
-def test_creating_a_song_or_an_album_tells_the_artists_followers(api: Api, base_env: dict[str, str], settings: Settings) -> None:
+def test_creating_a_song_or_an_album_tells_the_artists_followers(
+    api: Api, base_env: dict[str, str], settings: Settings
+) -> None:
     # Given a teacher's artist with a follower, and a stranger with none
     teacher, fan = verified(api, base_env, "teacher"), verified(api, base_env)
     r = api.http.post("/api/v1/artists", headers=teacher.headers, json={"name": "Dora"})

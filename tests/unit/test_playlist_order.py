@@ -49,7 +49,9 @@ def test_positions_in_range(position: int | None, count: int, inserting: bool, e
     assert check_position(position, count, inserting=inserting) == expected
 
 
-@pytest.mark.parametrize(("position", "count", "inserting"), [(4, 3, True), (3, 3, False), (0, 0, False), (-1, 3, True)])
+@pytest.mark.parametrize(
+    ("position", "count", "inserting"), [(4, 3, True), (3, 3, False), (0, 0, False), (-1, 3, True)]
+)
 def test_positions_out_of_range_are_a_422(position: int, count: int, inserting: bool) -> None:
     with pytest.raises(ValidationFailed) as err:
         check_position(position, count, inserting=inserting)
