@@ -27,7 +27,7 @@ class CatalogueAction(enum.StrEnum):
     UPLOAD_AUDIO = "upload_audio"
 
 
-_EDITS = frozenset({CatalogueAction.UPDATE, CatalogueAction.DELETE, CatalogueAction.UPLOAD_AUDIO})
+_EDITS = (CatalogueAction.UPDATE, CatalogueAction.DELETE)
 
 
 def authorize_catalogue(
@@ -47,10 +47,12 @@ def authorize_catalogue(
         raise Forbidden("only its creator or an admin may change this entry", error_code="not_creator")
 
 
-def catalogue_permissions(caller: Principal | None, created_by: uuid.UUID | None) -> frozenset[CatalogueAction]:
-    """What the caller may do to one entry (``view`` always), for the body's ``permissions``."""
+def catalogue_permissions(
+    caller: Principal | None, created_by: uuid.UUID | None, *, song: bool = False
+) -> frozenset[CatalogueAction]:
+    """What the caller may do to one entry (``view`` always; ``upload_audio`` for songs only)."""
     allowed = {CatalogueAction.VIEW}
-    for action in _EDITS:
+    for action in (*_EDITS, CatalogueAction.UPLOAD_AUDIO) if song else _EDITS:
         try:
             authorize_catalogue(caller, action, created_by)
         except (Unauthorized, Forbidden):

@@ -14,8 +14,12 @@ from api.library.reads import read_page
 from storage.models.library import MAX_RELEASE_YEAR, MIN_RELEASE_YEAR
 from storage.repositories.library_reads import CatalogueFilter, Kind, Sort
 
-Query = Annotated[str | None, Parameter(max_length=200, description="text the name or title contains (any case)")]
-GenreParam = Annotated[str | None, Parameter(max_length=60, description="a genre's id or name (any case)")]
+#: One line of text (PostgreSQL text cannot hold NUL; no name holds control characters).
+_LINE = r"^[^\x00-\x1f\x7f]*$"
+Query = Annotated[
+    str | None, Parameter(max_length=200, pattern=_LINE, description="text the name or title contains (any case)")
+]
+GenreParam = Annotated[str | None, Parameter(max_length=60, pattern=_LINE, description="a genre's id or name (any case)")]
 YearParam = Annotated[
     int | None, Parameter(ge=MIN_RELEASE_YEAR, le=MAX_RELEASE_YEAR, description="release year (a song: its album's)")
 ]

@@ -16,7 +16,8 @@ from storage.repositories.library_reads import Kind, catalogue_detail
 
 
 def _permissions(caller: Principal | None, view: Any) -> list[str]:
-    return sorted(p.value for p in catalogue_permissions(caller, view.created_by))
+    allowed = catalogue_permissions(caller, view.created_by, song=isinstance(view, SongView))
+    return sorted(p.value for p in allowed)
 
 
 def genre_out(view: GenreView, caller: Principal | None) -> GenreOut:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.api.library_support import album, artist, error_of, genre, song, unique
 from tests.e2e.api import Account, Api
-from tests.e2e.authz_support import verified
+from tests.e2e.authz_support import unprocessable_recording, verified
 
 pytestmark = pytest.mark.api
 
@@ -142,3 +142,25 @@ def test_lists_sort_and_refuse_an_unknown_sort(api: Api, teacher: Account) -> No
         assert error_of(api.http.get(path, params={"sort": sort})) == (422, "validation_error")
     r = api.http.get("/api/v1/albums", params={"q": tag, "limit": 1, "offset": 1})
     assert (r.json()["total"], [x["id"] for x in r.json()["items"]]) == (2, [b["id"]])
+
+
+def test_a_recording_names_the_song_it_practises(api: Api, teacher: Account, base_env: dict[str, str]) -> None:
+    student = verified(api, base_env)
+    piece = song(api, teacher)
+    recording_id = unprocessable_recording(api, student)
+    path = f"/api/v1/recordings/{recording_id}"
+    r = api.http.patch(path, headers=student.headers, json={"piece_song_id": piece["id"]})
+    assert (r.status_code, r.json()["piece_song"]) == (200, {"id": piece["id"], "title": piece["title"]})
+    assert api.http.get(path, headers=student.headers).json()["piece_song"]["id"] == piece["id"]
+    listed = api.http.get("/api/v1/recordings", headers=student.headers).json()["items"]
+    assert [x["piece_song"] for x in listed if x["id"] == recording_id] == [{"id": piece["id"], "title": piece["title"]}]
+    # An unknown song is refused; a rename shows; null forgets it; a deleted song leaves it unset
+    r = api.http.patch(path, headers=student.headers, json={"piece_song_id": "00000000-0000-0000-0000-000000000001"})
+    assert error_of(r) == (422, "unknown_song")
+    api.http.patch(f"/api/v1/songs/{piece['id']}", headers=teacher.headers, json={"title": "Renamed"})
+    assert api.http.get(path, headers=student.headers).json()["piece_song"]["title"] == "Renamed"
+    r = api.http.patch(path, headers=student.headers, json={"piece_song_id": None})
+    assert (r.status_code, r.json()["piece_song"]) == (200, None)
+    api.http.patch(path, headers=student.headers, json={"piece_song_id": piece["id"]})
+    assert api.http.delete(f"/api/v1/songs/{piece['id']}", headers=teacher.headers).status_code == 204
+    assert api.http.get(path, headers=student.headers).json()["piece_song"] is None
