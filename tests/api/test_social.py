@@ -73,6 +73,9 @@ def test_follows_are_idempotent_and_counted(api: Api, fan: Account, base_env: di
         ("user", idol.username),
         ("artist", "Clara"),
     ]
+    # The followed user's profile and own account show the count
+    assert api.http.get(f"/api/v1/users/{idol.id}", headers=fan.headers).json()["follower_count"] == 1
+    assert api.http.get("/api/v1/users/me", headers=idol.headers).json()["follower_count"] == 1
     r = api.http.delete(f"/api/v1/users/{idol.id}/follow", headers=fan.headers)
     assert (r.json()["following"], r.json()["follower_count"]) == (False, 0)
     assert api.http.get("/api/v1/users/me/following", headers=fan.headers, params={"kind": "user"}).json()["total"] == 0
