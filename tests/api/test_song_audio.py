@@ -119,9 +119,15 @@ def test_a_replaced_audio_stays_served_until_the_new_one_is_ready_and_the_old_is
     pending = r.json()
     assert (pending["audio_status"], pending["audio_url"]) == ("processing", first["audio_url"])
     assert pending["duration_seconds"] == first["duration_seconds"]
+    # A client polling the song is told "not modified" until the audio's state moves
+    path = f"/api/v1/songs/{track['id']}"
+    tag = api.http.get(path, headers=teacher.headers).headers["etag"]
+    polled = api.http.get(path, headers={**teacher.headers, "If-None-Match": tag})
+    assert (polled.status_code, polled.content) == (304, b"")
 
     # Once it is ready, it replaces the first, whose rows and objects go
     now = finished(api, teacher, track["id"], pending["audio_job_id"])
+    assert api.http.get(path, headers={**teacher.headers, "If-None-Match": tag}).status_code == 200
     assert now["duration_seconds"] == pytest.approx(3.0, abs=0.1) and now["audio_url"] != first["audio_url"]
     assert error_of(api.http.get(f"/api/v1/recordings/{old_recording}", headers=teacher.headers)) == (
         404,
