@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
+
 from api.authz.library import catalogue_permissions
 from api.authz.principal import Principal
 from api.context import AppContext
@@ -21,31 +23,11 @@ def _permissions(caller: Principal | None, view: Any) -> list[str]:
 
 
 def genre_out(view: GenreView, caller: Principal | None) -> GenreOut:
-    return GenreOut(
-        id=view.id,
-        name=view.name,
-        created_by=view.created_by,
-        created_at=view.created_at,
-        permissions=_permissions(caller, view),
-    )
+    return GenreOut(**msgspec.structs.asdict(view), permissions=_permissions(caller, view))
 
 
 def artist_out(view: ArtistView, caller: Principal | None) -> ArtistOut:
-    return ArtistOut(
-        id=view.id,
-        name=view.name,
-        bio=view.bio,
-        genres=view.genres,
-        follower_count=view.follower_count,
-        album_count=view.album_count,
-        song_count=view.song_count,
-        albums=view.albums,
-        songs=view.songs,
-        created_by=view.created_by,
-        created_at=view.created_at,
-        updated_at=view.updated_at,
-        permissions=_permissions(caller, view),
-    )
+    return ArtistOut(**msgspec.structs.asdict(view), permissions=_permissions(caller, view))
 
 
 async def album_out(ctx: AppContext, view: AlbumView, caller: Principal | None) -> AlbumOut:
@@ -104,7 +86,7 @@ async def present(ctx: AppContext, kind: Kind, view: Any, caller: Principal | No
 
 async def body_after_write(ctx: AppContext, kind: Kind, caller: Principal, entry_id: uuid.UUID) -> Any:
     """What a ``GET`` of the entry answers the writer, read back through the same statement."""
-    _, view = await catalogue_detail(ctx.reads, kind, caller.id, entry_id)
+    view = (await catalogue_detail(ctx.reads, kind, caller.id, entry_id)).view
     if view is None:  # deleted by someone else in between
         raise NotFound(f"no such {kind.value}", error_code=f"{kind.value}_not_found")
     return await present(ctx, kind, view, caller)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.auth.tokens import TokenClaims
+from api.conditional import NOT_MODIFIED, client_has, not_modified, tag_headers
 from api.context import AppContext
 from api.fields import Limit, Offset
 from api.library.audio import SongAudioService
 from api.library.controllers import _CLAIMS, OPTIONAL_TOKEN
 from api.library.listing import FullSort, GenreParam, Query, YearParam, catalogue_filter, page_body
 from api.library.presenter import body_after_write, song_out
-from api.library.reads import read_detail
+from api.library.reads import read_found, song_etag
 from api.library.schemas import SongCreate, SongOut, SongPage, SongUpdate
 from api.library.services import CatalogueService
 from api.uploads import FormBody
@@ -45,11 +46,20 @@ class SongsController(Controller):
         where = catalogue_filter(q, genre, artist_id=artist_id, album_id=album_id, year=year)
         return SongPage(**await page_body(ctx, claims, Kind.SONG, where, sort=sort, limit=limit, offset=offset))
 
-    @get("/{song_id:uuid}", security=OPTIONAL_TOKEN)
-    async def get_song(self, song_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None) -> SongOut:
-        """The song with its credits, genres, album, and its audio's URL, waveform and job state."""
-        caller, view = await read_detail(ctx, claims, Kind.SONG, song_id)
-        return await song_out(ctx, view, caller)
+    @get("/{song_id:uuid}", security=OPTIONAL_TOKEN, responses=NOT_MODIFIED)
+    async def get_song(
+        self, request: Request, song_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None
+    ) -> Response[SongOut]:
+        """The song with its credits, genres, album, and its audio's URL, waveform and job state.
+
+        Answers with an ``ETag`` (clients poll the audio's state); ``If-None-Match`` with the
+        current one answers 304 without a body.
+        """
+        found = await read_found(ctx, claims, Kind.SONG, song_id)
+        etag = song_etag(found, ctx.settings.media.media_url_ttl_seconds)
+        if client_has(request, etag):
+            return not_modified(etag)
+        return Response(await song_out(ctx, found.view, found.caller), headers=tag_headers(etag))
 
     @patch("/{song_id:uuid}")
     async def update_song(self, song_id: uuid.UUID, data: SongUpdate, ctx: AppContext, current_user: User) -> SongOut:

@@ -155,7 +155,8 @@ def _song_refs(
     ref = json_object(SongRef.__struct_fields__, table_columns(songs, SongRef.__struct_fields__))
     keys = order(songs)
     page = select(ref.label("j"), *[k.label(f"o{i}") for i, k in enumerate(keys)]).where(where(songs))
-    page = page.order_by(*keys).limit(cap).subquery()
+    # A derived table is not correlated by default: say the outer entry is the enclosing one.
+    page = page.order_by(*keys).limit(cap).correlate_except(songs).subquery()
     return select(_agg(page.c.j, *[page.c[f"o{i}"] for i in range(len(keys))])).scalar_subquery()
 
 
@@ -164,8 +165,14 @@ def genre_json(genre: Any) -> ColumnElement[Any]:
 
 
 def artist_json(artist: Any, *, detail: bool) -> ColumnElement[Any]:
-    credited = select(_CREDITS.c.song_id).where(_CREDITS.c.artist_id == artist.c.id)
-    billed = select(_ALBUM_ARTISTS.c.album_id).where(_ALBUM_ARTISTS.c.artist_id == artist.c.id)
+    # Nested two levels down: SQLAlchemy correlates only with the select right around, so the
+    # artist (the outer entry) is named as correlated, or it would join every artist.
+    credited = select(_CREDITS.c.song_id).where(_CREDITS.c.artist_id == artist.c.id).correlate_except(_CREDITS)
+    billed = (
+        select(_ALBUM_ARTISTS.c.album_id)
+        .where(_ALBUM_ARTISTS.c.artist_id == artist.c.id)
+        .correlate_except(_ALBUM_ARTISTS)
+    )
     extra: dict[str, ColumnElement[Any]] = {
         "genres": _genres_of(artist_genres, "artist_id", artist.c.id),
         "album_count": select(func.count()).where(_ALBUMS.c.id.in_(billed)).scalar_subquery(),
@@ -178,7 +185,7 @@ def artist_json(artist: Any, *, detail: bool) -> ColumnElement[Any]:
         ref = json_object(AlbumRef.__struct_fields__, table_columns(albums, AlbumRef.__struct_fields__))
         newest = (albums.c.release_year.desc().nulls_last(), albums.c.created_at.desc())
         page = select(ref.label("j"), albums.c.release_year, albums.c.created_at).where(albums.c.id.in_(billed))
-        page = page.order_by(*newest).limit(DETAIL_LIST_CAP).subquery()
+        page = page.order_by(*newest).limit(DETAIL_LIST_CAP).correlate_except(albums).subquery()
         order = (page.c.release_year.desc().nulls_last(), page.c.created_at.desc())
         extra["albums"] = select(_agg(page.c.j, *order)).scalar_subquery()
         extra["songs"] = _song_refs(

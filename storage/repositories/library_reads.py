@@ -182,13 +182,22 @@ async def catalogue_page(
     return decode(caller, CallerRow), total, msgspec.json.decode(items, type=list[_VIEWS[kind]])
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogueDetail:
+    caller: CallerRow | None
+    #: ``None``: there is no such entry.
+    view: Any | None
+    #: The entry's JSON as PostgreSQL rendered it (children and audio state included): its version.
+    version: str | None
+
+
 async def catalogue_detail(
     db: ReadDatabase, kind: Kind, caller_id: uuid.UUID | None, entry_id: uuid.UUID
-) -> tuple[CallerRow | None, Any | None]:
-    """The caller's account and one entry (``None``: there is no such entry)."""
+) -> CatalogueDetail:
+    """The caller's account and one entry, in one statement."""
     caller, view = await db.fetch_row(_detail(kind), sub=caller_id, entry_id=entry_id)
-    return decode(caller, CallerRow), decode(view, _VIEWS[kind])
+    return CatalogueDetail(decode(caller, CallerRow), decode(view, _VIEWS[kind]), view)
 
 
 
-__all__ = ["CatalogueFilter", "Kind", "Sort", "catalogue_detail", "catalogue_page"]
+__all__ = ["CatalogueDetail", "CatalogueFilter", "Kind", "Sort", "catalogue_detail", "catalogue_page"]

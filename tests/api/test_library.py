@@ -21,6 +21,10 @@ def test_an_album_carries_its_artists_genres_and_songs_and_an_artist_its_albums_
 ) -> None:
     jazz = genre(api, teacher)
     first, second = artist(api, teacher, genre_ids=[jazz["id"]]), artist(api, teacher)
+    # Another album with a song and an artist: nothing of theirs may show below
+    decoy = artist(api, teacher)
+    song(api, teacher, album_id=album(api, teacher, artist_ids=[decoy["id"]])["id"],
+         credits=[{"artist_id": decoy["id"], "role": "performer"}])  # fmt: skip
     record = album(api, teacher, release_year=1959, artist_ids=[second["id"], first["id"]], genre_ids=[jazz["id"]])
     assert [a["id"] for a in record["artists"]] == [second["id"], first["id"]]  # billing order kept
     assert record["genres"] == [{"id": jazz["id"], "name": jazz["name"]}]

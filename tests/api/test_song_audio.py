@@ -76,6 +76,17 @@ def test_tags_fill_what_the_song_leaves_empty_and_the_duration_comes_from_the_me
     assert (made["song_count"], made["total_duration_seconds"]) == (1, pytest.approx(2.0, abs=0.1))
 
 
+@pytest.mark.parametrize("suffix", [".m4a", ".ogg", ".aac"])
+def test_each_audio_format_becomes_the_songs_audio_with_its_title_tag(
+    api: InlineApi, teacher: Account, media_dir: Path, suffix: str
+) -> None:
+    path = media.tagged_audio(media_dir / f"format{suffix}", seconds=1.0, title=f"Title of {suffix}")
+    done = processed(api, teacher, song(api, teacher, untitled=True)["id"], path)
+    assert (done["audio_status"], done["duration_seconds"]) == ("ready", pytest.approx(1.0, abs=0.1))
+    # Raw ADTS carries no tags; MP4 atoms and Vorbis comments do
+    assert done["title"] == (None if suffix == ".aac" else f"Title of {suffix}")
+
+
 def test_tags_never_overwrite_what_the_user_set(api: InlineApi, teacher: Account, media_dir: Path) -> None:
     path = media.tagged_audio(media_dir / "overwrite.flac", seconds=1.0, title="Tag title", track="9", album="Tag album")
     mine = album(api, teacher)
@@ -119,9 +130,15 @@ def test_a_replaced_audio_stays_served_until_the_new_one_is_ready_and_the_old_is
     pending = r.json()
     assert (pending["audio_status"], pending["audio_url"]) == ("processing", first["audio_url"])
     assert pending["duration_seconds"] == first["duration_seconds"]
+    # A client polling the song is told "not modified" until the audio's state moves
+    path = f"/api/v1/songs/{track['id']}"
+    tag = api.http.get(path, headers=teacher.headers).headers["etag"]
+    polled = api.http.get(path, headers={**teacher.headers, "If-None-Match": tag})
+    assert (polled.status_code, polled.content) == (304, b"")
 
     # Once it is ready, it replaces the first, whose rows and objects go
     now = finished(api, teacher, track["id"], pending["audio_job_id"])
+    assert api.http.get(path, headers={**teacher.headers, "If-None-Match": tag}).status_code == 200
     assert now["duration_seconds"] == pytest.approx(3.0, abs=0.1) and now["audio_url"] != first["audio_url"]
     assert error_of(api.http.get(f"/api/v1/recordings/{old_recording}", headers=teacher.headers)) == (
         404,
