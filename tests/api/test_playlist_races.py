@@ -90,3 +90,26 @@ async def test_two_owners_reordering_at_once_keep_positions_whole(
     assert [p for p, _ in rows] == list(range(13))
     assert sorted(s for _, s in rows) == sorted(songs)
     assert final["song_count"] == 13
+
+
+async def test_likes_sent_at_once_and_twice_count_each_user_once(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    fans = [await seed.account(sessions, settings) for _ in range(8)]
+    [song_id] = await _songs(sessions, 1)
+    url = f"/api/v1/songs/{song_id}/like"
+    with live_app(settings) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+            # When eight fans like the song twice each, all at once
+            liked = await asyncio.gather(*(client.put(url, headers=f.headers) for f in fans * 2))
+            # Then it has eight likes; and after they all unlike twice, none
+            async with sessions() as session:
+                count = (
+                    await session.execute(text("SELECT like_count FROM songs WHERE id = :s"), {"s": song_id})
+                ).scalar()
+            unliked = await asyncio.gather(*(client.delete(url, headers=f.headers) for f in fans * 2))
+    assert {r.status_code for r in liked + unliked} == {200}
+    assert count == 8 and max(r.json()["like_count"] for r in liked) == 8
+    assert min(r.json()["like_count"] for r in unliked) == 0
+    async with sessions() as session:
+        assert (await session.execute(text("SELECT like_count FROM songs WHERE id = :s"), {"s": song_id})).scalar() == 0
