@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
@@ -79,9 +79,6 @@ class ItemPage(msgspec.Struct):
     total: int
     limit: int
     offset: int
-
-
-ListScope = Literal["visible", "mine"]
 
 
 def playlist_out(view: PlaylistView, permissions: frozenset[str]) -> PlaylistOut:

@@ -45,14 +45,3 @@ PLAYLIST_LIKES = _edge("playlist_likes", "playlists")
 ARTIST_FOLLOWS = _edge("artist_follows", "artists")
 USER_FOLLOWS = _edge("user_follows", "users")
 PLAYLIST_FOLLOWS = _edge("playlist_follows", "playlists")
-
-LIKE_TABLES: dict[LikeKind, Table] = {
-    LikeKind.SONG: SONG_LIKES,
-    LikeKind.ALBUM: ALBUM_LIKES,
-    LikeKind.PLAYLIST: PLAYLIST_LIKES,
-}
-FOLLOW_TABLES: dict[FollowKind, Table] = {
-    FollowKind.ARTIST: ARTIST_FOLLOWS,
-    FollowKind.USER: USER_FOLLOWS,
-    FollowKind.PLAYLIST: PLAYLIST_FOLLOWS,
-}
