@@ -25,6 +25,7 @@ from storage.models.recordings import Recording
 from storage.models.users import User
 from storage.objects.keys import recording_prefix
 from storage.repositories.jobs import JobRepository
+from storage.repositories.library import LibraryRepository
 from storage.repositories.recording_reads import (
     RecordingListFilter,
     RecordingView,
@@ -165,6 +166,7 @@ class RecordingService:
             await JobRepository(session).lock_for_recording(recording_id)
             if await RecordingRepository(session).get(recording_id, for_update=True) is None:
                 raise NotFound("no such recording", error_code="recording_not_found")
+            await LibraryRepository(session).forget_audio(recording_id)  # a song's audio: its length goes too
             await RecordingRepository(session).delete(found.recording)
         removed = await self.ctx.store.delete_prefix(prefix)
         log.info("recording deleted", extra={"recording_id": str(recording_id), "objects_removed": removed})

@@ -7,12 +7,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, exists, func, insert, select, text
+from sqlalchemy import Table, delete, exists, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.library import Album, Artist, Genre, Song, SongCredit
-from storage.models.recordings import Recording
 
 M = TypeVar("M", Genre, Artist, Album, Song)
 
@@ -83,8 +82,10 @@ class LibraryRepository:
         stmt = select(Song).where(Song.pending_recording_id == recording_id).with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def recording_owner(self, recording_id: uuid.UUID) -> uuid.UUID | None:
-        return (await self.session.execute(select(Recording.owner_id).where(Recording.id == recording_id))).scalar()
+    async def forget_audio(self, recording_id: uuid.UUID) -> None:
+        """The recording is going: a song it served has no audio, hence no duration, any more
+        (the foreign keys clear ``recording_id`` and ``pending_recording_id`` themselves)."""
+        await self.session.execute(update(Song).where(Song.recording_id == recording_id).values(duration_seconds=None))
 
 
 __all__ = ["LibraryRepository"]

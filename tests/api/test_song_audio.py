@@ -177,6 +177,19 @@ def test_album_totals_follow_audio_and_deleted_songs(api: InlineApi, teacher: Ac
     assert totals() == (1, pytest.approx(2.0, abs=0.1))
 
 
+def test_deleting_the_audio_recording_leaves_the_song_without_audio_or_length(
+    api: InlineApi, teacher: Account, media_dir: Path
+) -> None:
+    record = album(api, teacher)
+    track = song(api, teacher, album_id=record["id"])
+    done = processed(api, teacher, track["id"], media.audio_file(media_dir / "one.wav", seconds=1.0))
+    recording_id = recording_of(api, teacher, done["audio_job_id"])
+    assert api.http.delete(f"/api/v1/recordings/{recording_id}", headers=teacher.headers).status_code == 204
+    after = api.http.get(f"/api/v1/songs/{track['id']}").json()
+    assert (after["audio_url"], after["duration_seconds"], after["audio_status"]) == (None, None, None)
+    assert api.http.get(f"/api/v1/albums/{record['id']}").json()["total_duration_seconds"] == 0.0
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [(NOT_MEDIA, "not_media"), (b"#EXTM3U\nfile:///etc/passwd\n", "playlist_not_allowed"), (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image_not_supported")],
