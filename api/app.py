@@ -28,6 +28,7 @@ from api.events.controllers import EventsController
 from api.health.controllers import HealthController
 from api.jobs.controllers import JobsController
 from api.learning.controllers import AdminPlansController, MyLearningController
+from api.library import AlbumsController, ArtistsController, GenresController, SongsController
 from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
@@ -36,8 +37,10 @@ from api.notifications.settings import NotificationSettingsController
 from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
 from api.pages.controllers import PagesController
+from api.playlists.controllers import PlaylistsController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
+from api.social.controllers import SocialController
 from api.users.controllers import UsersController
 from api.webhooks.controllers import WebhooksController
 from core.logging import configure_logging
@@ -113,6 +116,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BlocksController,
             MyLearningController,
             AdminPlansController,
+            GenresController,
+            ArtistsController,
+            AlbumsController,
+            SongsController,
+            PlaylistsController,
+            SocialController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

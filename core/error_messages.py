@@ -15,6 +15,7 @@ PUBLIC_MESSAGES: dict[str, str] = {
     "playlist_not_allowed": "Playlists and reference files are not accepted.",
     "not_media": "The file is not a recognised audio or video format.",
     "no_media_stream": "The file has no audio or video stream.",
+    "no_audio_stream": "The file has no sound to use as the song's audio.",
     "unknown_duration": "The file's duration cannot be determined.",
     "truncated_media": "The file is incomplete or damaged.",
     "media_too_long": "The recording is longer than this server accepts.",

@@ -41,6 +41,12 @@ class PhotoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     attempt: int = 0
 
 
+class RecordingArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One recording (e.g. a song's audio another upload replaced: its rows and objects go)."""
+
+    recording_id: uuid.UUID
+
+
 class MailArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One mail of ``kind`` about ``ref`` (e.g. an account token's row id; never the token)."""
 
@@ -192,4 +198,28 @@ DELIVER_WEBHOOK = Task(
     subject_field="delivery_id",
 )
 
-TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL, DELIVER_WEBHOOK))
+#: A song's audio recording that is no longer served or awaited: rows, then objects (idempotent).
+DISCARD_RECORDING = Task(
+    "discard_recording", Queue.INGEST, RecordingArgs, max_attempts=5, broker_retries=3, subject_field="recording_id"
+)
+
+TASKS = TaskRegistry(
+    (PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL, DELIVER_WEBHOOK, DISCARD_RECORDING)
+)
+
+
+# -- playlists, likes and follows (api.social)
+
+
+class ArtistNewsArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new song or album (``kind``) by ``artist_ids``: their followers get an in-app notification."""
+
+    kind: str
+    item_id: uuid.UUID
+    title: str
+    artist_ids: list[uuid.UUID]
+
+
+#: Followers can be many: the handler writes their notifications in batches, each once (dedupe key).
+ARTIST_NEWS = Task("artist_news", Queue.NOTIFY, ArtistNewsArgs, max_attempts=8, subject_field="item_id")
+TASKS.register(ARTIST_NEWS)

@@ -21,8 +21,8 @@ from workers import runtime
 from workers.actors import task_function
 
 
-async def _due(ctx: runtime.WorkerContext, job_id: str | None) -> Sequence[OutboxMessage]:
-    """Due, unsent rows (of ``job_id``'s steps only, when given), marked sent like the relay does."""
+async def _due(ctx: runtime.WorkerContext, job_id: str | None, actor: str | None = None) -> Sequence[OutboxMessage]:
+    """Due, unsent rows (of ``job_id``'s steps, of ``actor``'s task, when given), marked sent like the relay does."""
     async with ctx.sessions.begin() as session:
         stmt = (
             select(OutboxMessage)
@@ -32,18 +32,20 @@ async def _due(ctx: runtime.WorkerContext, job_id: str | None) -> Sequence[Outbo
         )
         if job_id is not None:
             stmt = stmt.where(OutboxMessage.args["job_id"].astext == job_id)
+        if actor is not None:
+            stmt = stmt.where(OutboxMessage.actor_name == actor)
         rows = (await session.execute(stmt)).scalars().all()
         for row in rows:
             row.sent_at = utcnow()
         return rows
 
 
-async def _drain(settings: Settings, job_id: str | None, limit: int) -> int:
+async def _drain(settings: Settings, job_id: str | None, limit: int, actor: str | None = None) -> int:
     runtime.configure(settings)
     ctx = await runtime.get_context()
     ran = 0
     try:
-        while ran < limit and (rows := await _due(ctx, job_id)):
+        while ran < limit and (rows := await _due(ctx, job_id, actor)):
             for row in rows:
                 await task_function(TASKS.get(row.actor_name))(**row.args)
                 ran += 1
@@ -52,10 +54,10 @@ async def _drain(settings: Settings, job_id: str | None, limit: int) -> int:
     return ran
 
 
-def run_queued(settings: Settings, job_id: str | None = None, *, limit: int = 200) -> int:
-    """Run due tasks (those of ``job_id``, or all) until none is due; returns how many ran.
+def run_queued(settings: Settings, job_id: str | None = None, *, actor: str | None = None, limit: int = 200) -> int:
+    """Run due tasks (those of ``job_id``, or of the task ``actor``, or all) until none is due; returns how many ran.
 
     A task retried with backoff is due later and is left queued: the caller sees the job as the
     user would at that moment.
     """
-    return asyncio.run(_drain(settings, job_id, limit))
+    return asyncio.run(_drain(settings, job_id, limit, actor))

@@ -50,6 +50,19 @@ def audio_file(path: Path, *, seconds: float) -> Path:
     return path
 
 
+def tagged_audio(path: Path, *, seconds: float, frequency: int = 330, **tags: str) -> Path:
+    """An audio file (codec by suffix: .mp3, .flac, .m4a, .aac, .ogg, .wav) carrying ``tags`` written by
+    ffmpeg's ``-metadata`` (title, artist, album, track, date, genre): ID3, Vorbis comments, MP4 atoms."""
+    if not path.exists():
+        codecs = {".mp3": ["-c:a", "libmp3lame", "-b:a", "96k"], ".m4a": ["-c:a", "aac", "-b:a", "96k"]}
+        codecs |= {".aac": ["-c:a", "aac", "-b:a", "96k", "-f", "adts"]}
+        codecs |= {".ogg": ["-c:a", "libvorbis"], ".flac": ["-c:a", "flac"], ".wav": ["-c:a", "pcm_s16le"]}
+        metadata = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
+        source = f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}"
+        ffmpeg("-f", "lavfi", "-i", source, *codecs[path.suffix], *metadata, str(path))
+    return path
+
+
 def png_image(path: Path) -> Path:
     if not path.exists():
         ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360", "-frames:v", "1", str(path))

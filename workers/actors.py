@@ -15,6 +15,8 @@ import dramatiq
 from jobs.plans import PLANS, Plan
 from jobs.tasks import (
     DELIVER_WEBHOOK,
+    ARTIST_NEWS,
+    DISCARD_RECORDING,
     FINALIZE,
     NOTIFY,
     PROBE,
@@ -26,7 +28,18 @@ from jobs.tasks import (
     Task,
     TaskRegistry,
 )
-from workers import deferral, images, ingest, mail_task, notify, photo_task, transcode, webhook_task
+from workers import (
+    artist_news,
+    deferral,
+    discard_task,
+    images,
+    ingest,
+    mail_task,
+    notify,
+    photo_task,
+    transcode,
+    webhook_task,
+)
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
 
@@ -41,6 +54,8 @@ TASK_HANDLERS: dict[str, TaskHandler] = {
     PROFILE_PHOTO.name: photo_task.profile_photo,
     SEND_MAIL.name: mail_task.send_mail,
     DELIVER_WEBHOOK.name: webhook_task.deliver_webhook,
+    ARTIST_NEWS.name: artist_news.artist_news,
+    DISCARD_RECORDING.name: discard_task.discard_recording,
 }
 
 

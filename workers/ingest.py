@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import TransientFailure
+from pipelines.audio_sources import audio_only
 from pipelines.media import validate_media
+from pipelines.tags import read_tags
 from jobs.plans import plan_of
+from jobs.song_audio import fill_song_from_tags, promote_song_audio
 from pipelines.probe import probe_file
 from jobs.claims import Claim
-from storage.models.recordings import Recording
+from storage.models.recordings import Recording, RecordingPurpose
 from workers.media_files import working_copy
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
 
 
 async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepResult:
-    """Read the media's facts and refuse what is not acceptable media, with a precise error code."""
+    """Read the media's facts and refuse what is not acceptable media, with a precise error code.
+
+    A song's audio keeps only the sound (a video yields audio only), and its file's tags fill
+    what the song leaves empty (``jobs.song_audio``).
+    """
+    song_audio = claim.recording.purpose == RecordingPurpose.SONG_AUDIO
+    tags = None
     async with working_copy(ctx, claim.recording) as (_, original):
         info = await probe_file(str(original))
+        if song_audio:
+            info = audio_only(info)
+            tags = await asyncio.to_thread(read_tags, original)
     media = ctx.settings.media
     validate_media(
         info,
@@ -29,12 +43,14 @@ async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRes
     )
     await progress(1.0)
 
-    async def apply(_: AsyncSession, recording: Recording) -> None:
+    async def apply(session: AsyncSession, recording: Recording) -> None:
         recording.media_kind = info.kind
         recording.duration_seconds = round(info.duration, 3)
         recording.width = info.video.display_width if info.video else None
         recording.height = info.video.display_height if info.video else None
         recording.media_info = info.to_dict()
+        if tags is not None:
+            await fill_song_from_tags(session, recording, tags)
 
     skip = plan_of(claim.job.plan).video_only_steps if info.kind == "audio" else ()
     return StepResult(skip=skip, apply=apply)
@@ -51,4 +67,6 @@ async def finalize(ctx: WorkerContext, claim: Claim, progress: Progress) -> Step
         if await ctx.store.stat(key) is None:
             raise TransientFailure(f"stored output {key} is missing", error_code="output_missing")
     await progress(1.0)
+    if recording.purpose == RecordingPurpose.SONG_AUDIO:
+        return StepResult(apply=promote_song_audio)
     return StepResult()

@@ -14,7 +14,7 @@ from api.recordings.schemas import RecordingLinks, RecordingOut, RenditionOut
 from storage.models.recordings import Recording, RecordingStatus
 from storage.objects.local import LocalStore
 from storage.objects.signing import sign_media_path
-from storage.repositories.recording_reads import RecordingView
+from storage.repositories.recording_reads import PieceSongView, RecordingView
 
 
 #: Local media URLs expire on a whole multiple of this many seconds (at least the TTL from now), so a
@@ -50,12 +50,14 @@ async def present(
     recording: Recording | RecordingView,
     job_id: uuid.UUID | None,
     permissions: Set[RecordingAction] = OWNER_PERMISSIONS,
+    piece_song: PieceSongView | None = None,
 ) -> RecordingOut:
     """The recording (a row, or a one-statement read's view) as ``permissions`` (the caller's, from
     the policy) let the caller see it.
 
     Media URLs go to whoever may view; the processing job (``GET /jobs/{id}`` is the owner's) and
     the uploaded file's name only to the owner, the one caller who holds every permission.
+    A view carries its ``piece_song``; a row's comes as ``piece_song``.
     """
     owner_view = permissions >= OWNER_PERMISSIONS
     if not owner_view:
@@ -117,4 +119,5 @@ async def present(
         practice_goals=recording.practice_goals,
         view_count=recording.view_count,
         permissions=sorted(p.value for p in permissions),
+        piece_song=recording.piece_song if isinstance(recording, RecordingView) else piece_song,
     )

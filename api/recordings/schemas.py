@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from api.fields import line, text
+from storage.repositories.recording_reads import PieceSongView
 
 Title = Annotated[str, line(min_length=1, max_length=200)]
 ShortText = Annotated[str, line(max_length=200)]
@@ -33,6 +34,8 @@ class RecordingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     is_public: bool | msgspec.UnsetType = msgspec.UNSET
     #: What the student works on in this recording (teachers read it before commenting).
     practice_goals: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    #: The catalogue song this recording practises (null: none); 422 ``unknown_song``.
+    piece_song_id: uuid.UUID | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class RenditionOut(msgspec.Struct):
@@ -83,6 +86,8 @@ class RecordingOut(msgspec.Struct):
     view_count: int
     #: What the caller may do: view, update, publish, delete, share.
     permissions: list[str]
+    #: The catalogue song it practises: ``{id, title}``, or null.
+    piece_song: PieceSongView | None = None
 
 
 class RecordingPage(msgspec.Struct):

@@ -18,12 +18,14 @@ from api.authz.recordings import recording_permissions
 from api.conditional import weak_etag
 from api.context import AppContext
 from api.recordings.presenter import present
+from api.recordings.piece import piece_song_of
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate
 from core.errors import NotFound, Unauthorized
 from storage.models.recordings import Recording
 from storage.models.users import User
 from storage.objects.keys import recording_prefix
 from storage.repositories.jobs import JobRepository
+from storage.repositories.library import LibraryRepository
 from storage.repositories.recording_reads import (
     RecordingListFilter,
     RecordingView,
@@ -151,10 +153,11 @@ class RecordingService:
             found = await authorized_recording(session, caller, recording_id, RecordingAction.UPDATE, for_update=True)
             if "is_public" in changes:
                 authorize_recording(caller, found.facts, RecordingAction.PUBLISH)
+            piece_song = await piece_song_of(session, changes.get("piece_song_id", found.recording.piece_song_id))
             for field, value in changes.items():
                 setattr(found.recording, field, value)
             job = await JobRepository(session).latest_for_recording(recording_id)
-        return await present(self.ctx, found.recording, job.id if job else None, found.permissions)
+        return await present(self.ctx, found.recording, job.id if job else None, found.permissions, piece_song)
 
     async def delete(self, caller: User, recording_id: uuid.UUID) -> None:
         """Remove the rows (shares go with them), then every object under the recording's prefix."""
@@ -167,6 +170,7 @@ class RecordingService:
             await JobRepository(session).lock_for_recording(recording_id)
             if await RecordingRepository(session).get(recording_id, for_update=True) is None:
                 raise NotFound("no such recording", error_code="recording_not_found")
+            await LibraryRepository(session).forget_audio(recording_id)  # a song's audio: its length goes too
             await RecordingRepository(session).delete(found.recording)
         removed = await self.ctx.store.delete_prefix(prefix)
         log.info("recording deleted", extra={"recording_id": str(recording_id), "objects_removed": removed})

@@ -74,6 +74,8 @@ class UserOut(msgspec.Struct):
     photo_updated_at: dt.datetime | None
     photo_url: str | None
     photo_thumb_url: str | None
+    #: Users following this one (``PUT /api/v1/users/{id}/follow``).
+    follower_count: int = 0
     #: ``GET /users/me`` only: storage used and uploads made, beside their limits.
     usage: UsageOut | None = None
     #: IANA time zone of the learning streak's days.
@@ -92,6 +94,7 @@ class PublicUserOut(msgspec.Struct):
     experience_level: str | None
     photo_url: str | None
     photo_thumb_url: str | None
+    follower_count: int = 0
 
 
 def _profile(user: User | UserView, photo: PhotoLinks) -> dict[str, Any]:
@@ -106,6 +109,7 @@ def _profile(user: User | UserView, photo: PhotoLinks) -> dict[str, Any]:
         "experience_level": user.experience_level,
         "photo_url": photo.url,
         "photo_thumb_url": photo.thumb_url,
+        "follower_count": user.follower_count,
     }
 
 

@@ -17,8 +17,22 @@ from storage.models.learning import (
     Subscription,
     SubscriptionStatus,
 )
+from storage.models.library import (
+    Album,
+    AlbumArtist,
+    Artist,
+    CreditRole,
+    Genre,
+    Song,
+    SongCredit,
+    album_genres,
+    artist_genres,
+    song_genres,
+)
 from storage.models.notifications import Notification
-from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.playlists import Playlist, PlaylistItem, PlaylistMember, PlaylistRole
+from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
+from storage.models.social import FollowKind, LikeKind
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -38,6 +52,9 @@ __all__ = [
     "RecordingViewDay",
     "ShareLink",
     "AccountToken",
+    "Album",
+    "AlbumArtist",
+    "Artist",
     "Base",
     "BlockKind",
     "Chapter",
@@ -46,16 +63,25 @@ __all__ = [
     "Course",
     "CoursePrerequisite",
     "Enrollment",
+    "CreditRole",
     "ExperienceLevel",
+    "FollowKind",
+    "Genre",
     "Job",
     "JobState",
     "JobStep",
     "LearningDay",
+    "LikeKind",
     "Notification",
     "NotificationSettings",
     "OutboxMessage",
     "Plan",
+    "Playlist",
+    "PlaylistItem",
+    "PlaylistMember",
+    "PlaylistRole",
     "Recording",
+    "RecordingPurpose",
     "RecordingShare",
     "RecordingStatus",
     "RefreshToken",
@@ -63,6 +89,8 @@ __all__ = [
     "RelationshipStatus",
     "Rendition",
     "Role",
+    "Song",
+    "SongCredit",
     "StepState",
     "Subscription",
     "SubscriptionStatus",
@@ -70,4 +98,7 @@ __all__ = [
     "User",
     "Webhook",
     "WebhookDelivery",
+    "album_genres",
+    "artist_genres",
+    "song_genres",
 ]

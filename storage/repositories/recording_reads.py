@@ -32,7 +32,8 @@ from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by, insert
 from storage.db import ReadDatabase
 from storage.models.feedback import RecordingViewDay
 from storage.models.jobs import Job
-from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.library import Song
+from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import Role, User
 from storage.repositories.reads import (
     CallerRow,
@@ -55,6 +56,13 @@ class RenditionView(msgspec.Struct, frozen=True):
     size_bytes: int
     duration_seconds: float | None
     storage_key: str
+
+
+class PieceSongView(msgspec.Struct, frozen=True):
+    """The catalogue song a recording practises (``recordings.piece_song_id``)."""
+
+    id: uuid.UUID
+    title: str | None
 
 
 class RecordingView(msgspec.Struct, frozen=True):
@@ -87,6 +95,7 @@ class RecordingView(msgspec.Struct, frozen=True):
     job_id: uuid.UUID | None
     shared_with_caller: bool
     renditions: list[RenditionView]
+    piece_song: PieceSongView | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +133,10 @@ def _view_json(rec: Any) -> ColumnElement[Any]:
     )
     shares = RecordingShare.__table__
     shared = exists().where(shares.c.recording_id == rec.c.id, shares.c.user_id == _SUB)
-    extra = {"job_id": latest_job, "shared_with_caller": shared, "renditions": rendition_list}
+    songs = Song.__table__
+    song = json_object(PieceSongView.__struct_fields__, table_columns(songs, PieceSongView.__struct_fields__))
+    piece_song = select(song).where(songs.c.id == rec.c.piece_song_id).scalar_subquery()
+    extra = {"job_id": latest_job, "shared_with_caller": shared, "renditions": rendition_list, "piece_song": piece_song}
     fields = RecordingView.__struct_fields__
     return json_object(fields, table_columns(rec, fields, **extra))
 
@@ -191,6 +203,8 @@ def _page(has_owner: bool, has_shared: bool, public_only: bool, has_status: bool
     def build() -> Select[Any]:
         rec = _RECORDINGS.alias("rec")
         where: list[ColumnElement[bool]] = [rec.c.status != RecordingStatus.DELETED.value]
+        # A song's audio is its uploader's recording too, but listed with the song, not here.
+        where.append(rec.c.purpose == RecordingPurpose.PRACTICE.value)
         if has_owner:
             where.append(rec.c.owner_id == bindparam("owner_id", type_=UUID(as_uuid=True)))
         if has_shared:
@@ -248,6 +262,7 @@ async def recording_page(
 
 
 __all__ = [
+    "PieceSongView",
     "RecordingDetail",
     "RecordingListFilter",
     "RecordingView",

@@ -22,6 +22,7 @@ PUBLIC_FIELDS = {
     "experience_level",
     "photo_url",
     "photo_thumb_url",
+    "follower_count",
 }
 
 
