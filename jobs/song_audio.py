@@ -46,7 +46,8 @@ async def fill_song_from_tags(session: AsyncSession, recording: Recording, tags:
         song.track_number = tags.track
     artist = None
     if tags.artist and not await repo.has_credit(song.id, CreditRole.PERFORMER):
-        artist = await repo.artist_named(tags.artist) or await _new(session, Artist(name=tags.artist, created_by=uploader))
+        artist = await repo.artist_named(tags.artist)
+        artist = artist or await _new(session, Artist(name=tags.artist, created_by=uploader))
         session.add(SongCredit(song_id=song.id, artist_id=artist.id, role=CreditRole.PERFORMER, position=0))
     if song.album_id is None and tags.album:
         album = await repo.album_titled(tags.album)

@@ -91,7 +91,9 @@ class SongAudioService:
         async with form.stored(key, _checked_audio, room=room, over_room=lambda: quota_exceeded(quota or 0)) as stored:
             return await self._commit(caller, song_id, recording_id, stored)
 
-    async def _commit(self, caller: User, song_id: uuid.UUID, recording_id: uuid.UUID, stored: StoredForm) -> AudioAccepted:
+    async def _commit(
+        self, caller: User, song_id: uuid.UUID, recording_id: uuid.UUID, stored: StoredForm
+    ) -> AudioAccepted:
         filename = (stored.filename or "").strip()[:255] or None
         async with self.ctx.sessions.begin() as session:
             song = await locked_entry(session, Song, song_id, caller, CatalogueAction.UPLOAD_AUDIO)

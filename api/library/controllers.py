@@ -15,7 +15,16 @@ from api.auth.caller import optional_claims
 from api.auth.tokens import TokenClaims
 from api.context import AppContext
 from api.fields import Limit, Offset
-from api.library.listing import ArtistSort, FullSort, GenreParam, GenreSort, Query, YearParam, catalogue_filter, page_body
+from api.library.listing import (
+    ArtistSort,
+    FullSort,
+    GenreParam,
+    GenreSort,
+    Query,
+    YearParam,
+    catalogue_filter,
+    page_body,
+)
 from api.library.presenter import album_out, artist_out, body_after_write, genre_out
 from api.library.reads import read_detail
 from api.library.schemas import (
@@ -68,7 +77,9 @@ class GenresController(Controller):
         return genre_out(view, caller)
 
     @patch("/{genre_id:uuid}")
-    async def update_genre(self, genre_id: uuid.UUID, data: GenreUpdate, ctx: AppContext, current_user: User) -> GenreOut:
+    async def update_genre(
+        self, genre_id: uuid.UUID, data: GenreUpdate, ctx: AppContext, current_user: User
+    ) -> GenreOut:
         await CatalogueService(ctx).update(current_user, Genre, genre_id, data)
         return await body_after_write(ctx, Kind.GENRE, current_user, genre_id)
 
@@ -145,7 +156,9 @@ class AlbumsController(Controller):
         return await album_out(ctx, view, caller)
 
     @patch("/{album_id:uuid}")
-    async def update_album(self, album_id: uuid.UUID, data: AlbumUpdate, ctx: AppContext, current_user: User) -> AlbumOut:
+    async def update_album(
+        self, album_id: uuid.UUID, data: AlbumUpdate, ctx: AppContext, current_user: User
+    ) -> AlbumOut:
         await CatalogueService(ctx).update(current_user, Album, album_id, data)
         return await body_after_write(ctx, Kind.ALBUM, current_user, album_id)
 

@@ -19,7 +19,9 @@ _LINE = r"^[^\x00-\x1f\x7f]*$"
 Query = Annotated[
     str | None, Parameter(max_length=200, pattern=_LINE, description="text the name or title contains (any case)")
 ]
-GenreParam = Annotated[str | None, Parameter(max_length=60, pattern=_LINE, description="a genre's id or name (any case)")]
+GenreParam = Annotated[
+    str | None, Parameter(max_length=60, pattern=_LINE, description="a genre's id or name (any case)")
+]
 YearParam = Annotated[
     int | None, Parameter(ge=MIN_RELEASE_YEAR, le=MAX_RELEASE_YEAR, description="release year (a song: its album's)")
 ]

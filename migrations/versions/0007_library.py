@@ -105,7 +105,9 @@ def upgrade() -> None:
         sa.Column("album_id", sa.UUID(), nullable=False),
         sa.Column("artist_id", sa.UUID(), nullable=False),
         sa.Column("position", sa.Integer(), server_default="0", nullable=False),
-        sa.ForeignKeyConstraint(["album_id"], ["albums.id"], name="fk_album_artists_album_id_albums", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["album_id"], ["albums.id"], name="fk_album_artists_album_id_albums", ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(
             ["artist_id"], ["artists.id"], name="fk_album_artists_artist_id_artists", ondelete="CASCADE"
         ),

@@ -41,7 +41,9 @@ class LibraryRepository:
         found = set((await self.session.execute(select(model.id).where(model.id.in_(wanted)))).scalars())
         return sorted(wanted - found, key=str)
 
-    async def set_links(self, link: Table, owner_column: str, owner_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> None:
+    async def set_links(
+        self, link: Table, owner_column: str, owner_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+    ) -> None:
         """Replace the owner's rows of ``link`` (genres, album artists, credits) with ``rows``."""
         await self.session.execute(delete(link).where(link.c[owner_column] == owner_id))
         if rows:

@@ -19,7 +19,8 @@ from sqlalchemy import ColumnElement, Float, cast, func, literal_column, null, s
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from storage.models.jobs import Job
-from storage.models.library import Album, AlbumArtist, Artist, Genre, Song, SongCredit, album_genres, artist_genres, song_genres
+from storage.models.library import Album, AlbumArtist, Artist, Genre, Song, SongCredit, album_genres, artist_genres
+from storage.models.library import song_genres
 from storage.models.recordings import Recording, Rendition
 from storage.repositories.reads import json_object, table_columns
 

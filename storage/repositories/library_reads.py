@@ -19,7 +19,8 @@ from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, exists
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 from storage.db import ReadDatabase
-from storage.models.library import Album, AlbumArtist, Artist, Genre, Song, SongCredit, album_genres, artist_genres, song_genres
+from storage.models.library import Album, AlbumArtist, Artist, Genre, Song, SongCredit, album_genres, artist_genres
+from storage.models.library import song_genres
 from storage.repositories.library_json import (
     AlbumView,
     ArtistView,
@@ -62,8 +63,17 @@ class CatalogueFilter:
 
 _SUB = bindparam("sub", type_=UUID(as_uuid=True))
 _TABLES = {Kind.GENRE: Genre, Kind.ARTIST: Artist, Kind.ALBUM: Album, Kind.SONG: Song}
-_VIEWS: dict[Kind, type[Any]] = {Kind.GENRE: GenreView, Kind.ARTIST: ArtistView, Kind.ALBUM: AlbumView, Kind.SONG: SongView}
-_GENRE_LINKS = {Kind.ARTIST: (artist_genres, "artist_id"), Kind.ALBUM: (album_genres, "album_id"), Kind.SONG: (song_genres, "song_id")}
+_VIEWS: dict[Kind, type[Any]] = {
+    Kind.GENRE: GenreView,
+    Kind.ARTIST: ArtistView,
+    Kind.ALBUM: AlbumView,
+    Kind.SONG: SongView,
+}
+_GENRE_LINKS = {
+    Kind.ARTIST: (artist_genres, "artist_id"),
+    Kind.ALBUM: (album_genres, "album_id"),
+    Kind.SONG: (song_genres, "song_id"),
+}
 
 
 def _json(kind: Kind, row: Any, *, detail: bool) -> ColumnElement[Any]:

@@ -10,6 +10,8 @@ from tests.e2e.authz_support import unprocessable_recording, verified
 
 pytestmark = pytest.mark.api
 
+NOBODY = "00000000-0000-0000-0000-000000000001"
+
 
 @pytest.fixture
 def teacher(api: Api, base_env: dict[str, str]) -> Account:
@@ -29,13 +31,15 @@ def test_an_album_carries_its_artists_genres_and_songs_and_an_artist_its_albums_
     assert [a["id"] for a in record["artists"]] == [second["id"], first["id"]]  # billing order kept
     assert record["genres"] == [{"id": jazz["id"], "name": jazz["name"]}]
     assert (record["song_count"], record["total_duration_seconds"], record["songs"]) == (0, 0.0, [])
-    two = song(api, teacher, album_id=record["id"], track_number=2, credits=[{"artist_id": first["id"], "role": "composer"}])
+    composer = [{"artist_id": first["id"], "role": "composer"}]
+    two = song(api, teacher, album_id=record["id"], track_number=2, credits=composer)
     one = song(
         api, teacher, album_id=record["id"], track_number=1,
         credits=[{"artist_id": first["id"], "role": "performer"}, {"artist_id": second["id"], "role": "arranger"}],
     )  # fmt: skip
     assert one["album"] == {"id": record["id"], "title": record["title"], "release_year": 1959}
-    assert [(c["name"], c["role"]) for c in one["credits"]] == [(first["name"], "performer"), (second["name"], "arranger")]
+    credited = [(c["name"], c["role"]) for c in one["credits"]]
+    assert credited == [(first["name"], "performer"), (second["name"], "arranger")]
     assert (one["duration_seconds"], one["audio_url"], one["audio_status"]) == (None, None, None)
 
     # The album's detail lists its songs in track order; the list counts them
@@ -86,8 +90,8 @@ def test_genre_names_are_unique_in_any_case(api: Api, teacher: Account) -> None:
         ("/api/v1/albums", {"title": "x", "release_year": 999}, "validation_error"),
         ("/api/v1/albums", {"title": "x", "release_year": 2101}, "validation_error"),
         ("/api/v1/songs", {"album_id": "00000000-0000-0000-0000-000000000001"}, "unknown_album"),
-        ("/api/v1/songs", {"credits": [{"artist_id": "00000000-0000-0000-0000-000000000001", "role": "composer"}]}, "unknown_artist"),
-        ("/api/v1/songs", {"credits": [{"artist_id": "00000000-0000-0000-0000-000000000001", "role": "drummer"}]}, "validation_error"),
+        ("/api/v1/songs", {"credits": [{"artist_id": NOBODY, "role": "composer"}]}, "unknown_artist"),
+        ("/api/v1/songs", {"credits": [{"artist_id": NOBODY, "role": "drummer"}]}, "validation_error"),
         ("/api/v1/songs", {"track_number": 0}, "validation_error"),
         ("/api/v1/songs", {"duration_seconds": 12}, "validation_error"),
         ("/api/v1/genres", {"name": ""}, "validation_error"),
@@ -157,7 +161,8 @@ def test_a_recording_names_the_song_it_practises(api: Api, teacher: Account, bas
     assert (r.status_code, r.json()["piece_song"]) == (200, {"id": piece["id"], "title": piece["title"]})
     assert api.http.get(path, headers=student.headers).json()["piece_song"]["id"] == piece["id"]
     listed = api.http.get("/api/v1/recordings", headers=student.headers).json()["items"]
-    assert [x["piece_song"] for x in listed if x["id"] == recording_id] == [{"id": piece["id"], "title": piece["title"]}]
+    shown = [x["piece_song"] for x in listed if x["id"] == recording_id]
+    assert shown == [{"id": piece["id"], "title": piece["title"]}]
     # An unknown song is refused; a rename shows; null forgets it; a deleted song leaves it unset
     r = api.http.patch(path, headers=student.headers, json={"piece_song_id": "00000000-0000-0000-0000-000000000001"})
     assert error_of(r) == (422, "unknown_song")

@@ -67,5 +67,6 @@ def test_each_detail_read_is_one_statement(api: Api, catalogue: tuple[Account, s
     first_album = api.http.get("/api/v1/albums", params={"q": tag, "limit": 1}).json()["items"][0]
     first_song = api.http.get("/api/v1/songs", params={"q": tag, "limit": 1}).json()["items"][0]
     artist_id = first_album["artists"][0]["id"]
-    for path in (f"/api/v1/albums/{first_album['id']}", f"/api/v1/songs/{first_song['id']}", f"/api/v1/artists/{artist_id}"):
+    paths = (f"/api/v1/albums/{first_album['id']}", f"/api/v1/songs/{first_song['id']}", f"/api/v1/artists/{artist_id}")
+    for path in paths:
         assert _statements(api, path, {}, teacher.headers) == 1, path

@@ -23,7 +23,9 @@ def teacher(api: InlineApi, base_env: dict[str, str]) -> Account:
     return verified(api, base_env, "teacher")
 
 
-def put_audio(api: InlineApi, who: Account, song_id: str, path: Path | None = None, content: bytes = b"") -> httpx.Response:
+def put_audio(
+    api: InlineApi, who: Account, song_id: str, path: Path | None = None, content: bytes = b""
+) -> httpx.Response:
     body = path.read_bytes() if path is not None else content
     files = {"file": (path.name if path else "upload.bin", body, "application/octet-stream")}
     return api.http.put(f"/api/v1/songs/{song_id}/audio", headers=who.headers, files=files)
@@ -88,7 +90,8 @@ def test_each_audio_format_becomes_the_songs_audio_with_its_title_tag(
 
 
 def test_tags_never_overwrite_what_the_user_set(api: InlineApi, teacher: Account, media_dir: Path) -> None:
-    path = media.tagged_audio(media_dir / "overwrite.flac", seconds=1.0, title="Tag title", track="9", album="Tag album")
+    tags = {"title": "Tag title", "track": "9", "album": "Tag album"}
+    path = media.tagged_audio(media_dir / "overwrite.flac", seconds=1.0, **tags)
     mine = album(api, teacher)
     chosen = song(api, teacher, title="My title", track_number=2, album_id=mine["id"])
     done = processed(api, teacher, chosen["id"], path)
@@ -145,7 +148,8 @@ def test_a_replaced_audio_stays_served_until_the_new_one_is_ready_and_the_old_is
         "recording_not_found",
     )
     assert api.http.get(first["audio_url"]).status_code == 404
-    assert api.http.get(f"/api/v1/albums/{record['id']}").json()["total_duration_seconds"] == pytest.approx(3.0, abs=0.1)
+    total = api.http.get(f"/api/v1/albums/{record['id']}").json()["total_duration_seconds"]
+    assert total == pytest.approx(3.0, abs=0.1)
 
 
 def test_a_failed_replacement_keeps_the_old_audio(api: InlineApi, teacher: Account, media_dir: Path) -> None:
@@ -160,7 +164,8 @@ def test_a_failed_replacement_keeps_the_old_audio(api: InlineApi, teacher: Accou
 
 
 def test_album_totals_follow_audio_and_deleted_songs(api: InlineApi, teacher: Account, media_dir: Path) -> None:
-    one_s, two_s = media.audio_file(media_dir / "one.wav", seconds=1.0), media.audio_file(media_dir / "two.wav", seconds=2.0)
+    one_s = media.audio_file(media_dir / "one.wav", seconds=1.0)
+    two_s = media.audio_file(media_dir / "two.wav", seconds=2.0)
     record = album(api, teacher)
     a, b = song(api, teacher, album_id=record["id"]), song(api, teacher, album_id=record["id"])
     processed(api, teacher, a["id"], one_s)
@@ -192,7 +197,11 @@ def test_deleting_the_audio_recording_leaves_the_song_without_audio_or_length(
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(NOT_MEDIA, "not_media"), (b"#EXTM3U\nfile:///etc/passwd\n", "playlist_not_allowed"), (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image_not_supported")],
+    [
+        (NOT_MEDIA, "not_media"),
+        (b"#EXTM3U\nfile:///etc/passwd\n", "playlist_not_allowed"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image_not_supported"),
+    ],
 )  # fmt: skip
 def test_a_file_that_is_no_audio_is_refused_on_sight_and_nothing_is_kept(
     api: InlineApi, teacher: Account, content: bytes, code: str

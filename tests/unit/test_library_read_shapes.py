@@ -18,7 +18,8 @@ _SORTS = {Kind.GENRE: (Sort.TITLE, Sort.NEWEST), Kind.ARTIST: (Sort.TITLE, Sort.
 def _statements() -> list[tuple[str, str]]:
     found = [(f"{kind} detail", _detail(kind).bind(_PARAMS)[0]) for kind in Kind]
     for kind in Kind:
-        for sort, shape in itertools.product(_SORTS.get(kind, tuple(Sort)), [(False,) * 6, (True, False, True, True, True, True)]):
+        shapes = [(False,) * 6, (True, False, True, True, True, True)]
+        for sort, shape in itertools.product(_SORTS.get(kind, tuple(Sort)), shapes):
             if kind == Kind.GENRE and shape[2]:
                 shape = (True, False, False, False, False, False)  # genres filter by text only
             found.append((f"{kind} page {sort} {shape}", _page(kind, sort, shape).bind(_PARAMS)[0]))

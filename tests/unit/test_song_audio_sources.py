@@ -81,7 +81,8 @@ def _info(*, video: bool, audio: bool) -> MediaInfo:
 
 def test_a_video_gives_its_sound_only_and_a_silent_one_nothing() -> None:
     kept = audio_only(_info(video=True, audio=True))
-    assert (kept.kind, kept.video, kept.audio, kept.duration) == ("audio", None, _info(video=False, audio=True).audio, 2.0)
+    sound = _info(video=False, audio=True).audio
+    assert (kept.kind, kept.video, kept.audio, kept.duration) == ("audio", None, sound, 2.0)
     with pytest.raises(InvalidMedia) as refused:
         audio_only(_info(video=True, audio=False))
     assert refused.value.error_code == "no_audio_stream"
