@@ -6,6 +6,7 @@ declares but no revision creates (or the reverse) would only show at run time, o
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from alembic import command
@@ -48,9 +49,9 @@ def test_the_revisions_form_one_line() -> None:
     assert revisions == sorted(revisions, reverse=True), revisions
 
 
-async def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
+def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
     with private_database(database_url) as url:
-        assert await _diff(url) == []
+        assert asyncio.run(_diff(url)) == []
 
 
 def test_every_revision_goes_down_and_up_again(database_url: str) -> None:
