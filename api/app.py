@@ -28,8 +28,10 @@ from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
 from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
+from api.quizzes import QuizzesController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
+from api.submissions import SubmissionsController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventsController,
             MediaController,
             MetricsController,
+            QuizzesController,
+            SubmissionsController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

@@ -16,7 +16,9 @@ from storage.models.learning import (
     SubscriptionStatus,
 )
 from storage.models.notifications import Notification
+from storage.models.quizzes import Quiz, QuizAttempt
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.submissions import Submission
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -46,6 +48,8 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Plan",
+    "Quiz",
+    "QuizAttempt",
     "Recording",
     "RecordingShare",
     "RecordingStatus",
@@ -55,6 +59,7 @@ __all__ = [
     "Rendition",
     "Role",
     "StepState",
+    "Submission",
     "Subscription",
     "SubscriptionStatus",
     "TokenPurpose",

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 from storage.db import ReadDatabase
 from storage.models.jobs import Job
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.repositories.submissions import taught_submission
 from storage.models.users import Role, User
 from storage.repositories.reads import (
     CallerRow,
@@ -70,6 +71,8 @@ class RecordingView(msgspec.Struct, frozen=True):
     waveform_key: str | None
     job_id: uuid.UUID | None
     shared_with_caller: bool
+    #: The caller teaches the course this recording was handed in to (an assignment submission).
+    teaches_submission: bool
     renditions: list[RenditionView]
 
 
@@ -108,7 +111,12 @@ def _view_json(rec: Any) -> ColumnElement[Any]:
     )
     shares = RecordingShare.__table__
     shared = exists().where(shares.c.recording_id == rec.c.id, shares.c.user_id == _SUB)
-    extra = {"job_id": latest_job, "shared_with_caller": shared, "renditions": rendition_list}
+    extra = {
+        "job_id": latest_job,
+        "shared_with_caller": shared,
+        "teaches_submission": taught_submission(rec.c.id, _SUB),
+        "renditions": rendition_list,
+    }
     fields = RecordingView.__struct_fields__
     return json_object(fields, table_columns(rec, fields, **extra))
 

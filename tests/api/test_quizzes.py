@@ -1,0 +1,168 @@
+"""Quizzes over HTTP: validation, answers hidden from students, server grading, limits, premium."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from tests.api.learning_support import RIGHT, attempt, course, create_quiz, enroll, premium, quiz
+from tests.e2e.api import Account, Api
+from tests.e2e.auth_support import sql
+from tests.e2e.authz_support import verified
+
+pytestmark = pytest.mark.api
+
+
+def _error(r: httpx.Response, status: int, code: str) -> None:
+    assert (r.status_code, r.json().get("error_code")) == (status, code), r.text
+
+
+@pytest.fixture
+def teacher(api: Api, base_env: dict[str, str]) -> Account:
+    return verified(api, base_env, "teacher")
+
+
+@pytest.fixture
+def student(api: Api, base_env: dict[str, str]) -> Account:
+    return verified(api, base_env)
+
+
+def test_the_teacher_sees_answers_and_a_student_gets_a_body_without_them(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    enroll(base_env["DATABASE_URL"], c, student)
+    r = create_quiz(api, c, max_attempts=3)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert (created["passing_score"], created["max_attempts"], created["max_score"]) == (0.7, 3, 10)
+    quiz_id = created["id"]
+
+    as_teacher = api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=teacher.headers).json()
+    assert [q["answer"] for q in as_teacher["questions"]] == ["G", ["C", "E", "G"], True, "Allegro"]
+    r = api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=student.headers)
+    assert r.status_code == 200, r.text
+    assert all("answer" not in q for q in r.json()["questions"])
+    assert "Allegro" not in r.text and r.json()["questions"][0]["options"] == ["C", "G", "F"]
+
+    listed = api.http.get(f"/api/v1/courses/{c.id}/quizzes").json()  # anonymous: a published course
+    assert [(q["id"], q["question_count"]) for q in listed["items"]] == [(quiz_id, 4)] and listed["total"] == 1
+    assert "questions" not in listed["items"][0]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"kind": "single", "options": None}, "options_required"),
+        ({"kind": "single", "answer": "B"}, "invalid_answer"),
+        ({"kind": "multiple", "answer": "G"}, "invalid_answer"),
+        ({"kind": "true_false", "options": None, "answer": "yes"}, "invalid_answer"),
+        ({"kind": "short_text", "options": ["a", "b"], "answer": "a"}, "options_not_allowed"),
+        ({"kind": "essay"}, "validation_error"),
+        ({"points": 0}, "validation_error"),
+    ],
+)
+def test_invalid_questions_are_refused_with_their_code(
+    api: Api, base_env: dict[str, str], teacher: Account, change: dict, code: str
+) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    question = {"id": "q", "text": "?", "kind": "single", "options": ["C", "G"], "answer": "G", **change}
+    _error(create_quiz(api, c, questions=[question]), 422, code)
+
+
+def test_other_quiz_fields_are_validated(api: Api, base_env: dict[str, str], teacher: Account) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    _error(create_quiz(api, c, passing_score=1.5), 422, "validation_error")
+    _error(create_quiz(api, c, questions=[]), 422, "validation_error")
+    twice = [{"id": "a", "text": "?", "kind": "true_false", "answer": True}] * 2
+    _error(create_quiz(api, c, questions=twice), 422, "duplicate_question_id")
+    _error(create_quiz(api, c, surprise=True), 422, "validation_error")
+
+
+def test_an_attempt_is_graded_on_the_server(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+    db = base_env["DATABASE_URL"]
+    c = course(db, teacher)
+    enroll(db, c, student)
+    quiz_id = quiz(api, c)
+
+    # Partly right: "notes" misses one option and "tempo" is wrong: 2 + 1 of 10 points
+    r = attempt(api, student, quiz_id, {"key": "G", "notes": ["C", "E"], "sharp": True, "tempo": "Lento"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["score"], body["max_score"], body["fraction"], body["passed"]) == (3, 10, 0.3, False)
+    assert body["questions"] == [
+        {"id": "key", "correct": True}, {"id": "notes", "correct": False},
+        {"id": "sharp", "correct": True}, {"id": "tempo", "correct": False},
+    ]  # fmt: skip
+    assert "answer" not in r.text
+
+    best = attempt(api, student, quiz_id, RIGHT).json()
+    assert (best["score"], best["fraction"], best["passed"], best["attempt_number"]) == (10, 1.0, True, 2)
+    # Exactly the passing score passes: 7 of 10
+    r = attempt(api, student, quiz_id, {"key": "G", "sharp": True, "tempo": "ALLEGRO"})
+    assert (r.json()["score"], r.json()["passed"]) == (7, True)
+
+    _error(attempt(api, student, quiz_id, {"nope": "G"}), 422, "unknown_question")
+    _error(attempt(api, student, quiz_id, {"key": {"x": 1}}), 422, "validation_error")
+
+    mine = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()
+    assert mine["total"] == 3 and [a["attempt_number"] for a in mine["items"]] == [3, 2, 1]
+    assert mine["best"] == {"score": 10, "max_score": 10, "fraction": 1.0, "passed": True}
+
+    # The attempt was a learning day (the streak counts it)
+    [row] = sql(db, "SELECT count(*) AS n FROM learning_days WHERE user_id = $1", uuid.UUID(student.id))
+    assert row["n"] == 1
+
+
+def test_the_teacher_sees_every_students_attempts_a_student_only_their_own(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
+    db = base_env["DATABASE_URL"]
+    c = course(db, teacher)
+    other = verified(api, base_env)
+    for s in (student, other):
+        enroll(db, c, s)
+    quiz_id = quiz(api, c)
+    attempt(api, student, quiz_id, RIGHT)
+    attempt(api, other, quiz_id, {})
+
+    everyone = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=teacher.headers).json()
+    assert {a["user_id"] for a in everyone["items"]} == {student.id, other.id}
+    one = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=teacher.headers, params={"user_id": other.id})
+    assert (one.json()["total"], one.json()["best"]["score"]) == (1, 0)
+    own = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=other.headers).json()
+    assert [a["user_id"] for a in own["items"]] == [other.id]
+    r = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=other.headers, params={"user_id": student.id})
+    _error(r, 403, "not_course_teacher")
+
+
+def test_max_attempts_is_enforced(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    enroll(base_env["DATABASE_URL"], c, student)
+    quiz_id = quiz(api, c, max_attempts=2)
+    assert [attempt(api, student, quiz_id, {}).status_code for _ in range(2)] == [201, 201]
+    _error(attempt(api, student, quiz_id, RIGHT), 409, "attempts_exhausted")
+
+
+def test_attempts_are_rate_limited_per_user(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    enroll(base_env["DATABASE_URL"], c, student)
+    quiz_id = quiz(api, c)
+    assert {attempt(api, student, quiz_id, {}).status_code for _ in range(10)} == {201}
+    r = attempt(api, student, quiz_id, RIGHT)
+    _error(r, 429, "too_many_attempts")
+    assert int(r.headers["Retry-After"]) > 0
+    assert api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()["total"] == 10
+
+
+def test_premium_quizzes_need_a_premium_plan(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+    db = base_env["DATABASE_URL"]
+    c = course(db, teacher)
+    enroll(db, c, student)
+    quiz_id = quiz(api, c, is_premium=True)
+    _error(attempt(api, student, quiz_id, RIGHT), 403, "premium_required")
+    _error(api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=student.headers), 403, "premium_required")
+    premium(db, student)
+    assert attempt(api, student, quiz_id, RIGHT).status_code == 201
