@@ -17,11 +17,14 @@ from redis.asyncio import Redis
 from api.admin.controllers import AdminUsersController
 from api.auth.controllers import AuthController
 from api.auth.guards import current_user
+from api.chapters.controllers import BlocksController, ChaptersController
 from api.context import AppContext
+from api.courses.controllers import CoursesController
 from api.errors import handle_exception
 from api.events.controllers import EventsController
 from api.health.controllers import HealthController
 from api.jobs.controllers import JobsController
+from api.learning.controllers import AdminPlansController, MyLearningController
 from api.media.controllers import MediaController
 from api.metrics import MetricsController, prometheus_config
 from api.middleware import RequestIdMiddleware
@@ -91,6 +94,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventsController,
             MediaController,
             MetricsController,
+            CoursesController,
+            ChaptersController,
+            BlocksController,
+            MyLearningController,
+            AdminPlansController,
             QuizzesController,
             SubmissionsController,
         ],

@@ -51,6 +51,10 @@ class RateLimitSettings:
     register: RateLimit | None = RateLimit(100, 3600)
     #: verification e-mail resends, per account
     verify_resend: RateLimit | None = RateLimit(3, 900)
+    #: chapters marked complete per account (learning)
+    chapter_completions: RateLimit | None = RateLimit(100, 86400)
+    #: learning-streak resets per account (learning; the database also allows one per day)
+    streak_reset: RateLimit | None = RateLimit(1, 86400)
 
 
 @dataclass(frozen=True, slots=True)

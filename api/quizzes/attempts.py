@@ -66,7 +66,7 @@ class AttemptService:
         try:
             async with self.ctx.sessions.begin() as session:
                 await AttemptRepository(session).add(attempt)
-                await record_learning_activity(session, caller.id, now)
+                await record_learning_activity(session, caller, now)
         except IntegrityError:
             # Another attempt of the same student took this number first.
             raise Conflict("another attempt at this quiz was just made; try again", error_code="attempt_conflict") from None

@@ -22,13 +22,14 @@ from api.recordings.quota import admit_upload, quota_exceeded
 from api.recordings.schemas import RecordingFields
 from api.uploads import FormBody, FormLimits, StoredForm, StreamingForm
 from core.errors import BadRequest, ValidationFailed
-from core.ids import new_id
+from core.ids import new_id, utcnow
 from jobs.lifecycle import create_job
 from jobs.plans import MEDIA_PLAN
 from storage.models.recordings import Recording, RecordingStatus
 from storage.models.users import User
 from storage.objects.keys import recording_key
 from storage.repositories.jobs import JobRepository
+from storage.repositories.progress import record_learning_activity
 from storage.repositories.recordings import RecordingRepository
 
 log = logging.getLogger("cadenza.upload")
@@ -114,6 +115,7 @@ class UploadService:
             async with self.ctx.sessions.begin() as session:
                 await RecordingRepository(session).add(recording)
                 job = await create_job(session, recording, MEDIA_PLAN)
+                await record_learning_activity(session, owner, utcnow())  # practice counts for the streak
                 if attachment is not None:
                     await attachment.attach(session, recording, job.id, stored.fields)
         except IntegrityError:

@@ -100,7 +100,7 @@ class SubmissionService:
                 id=submission_id, block_id=block_id, student_id=caller.id, recording_id=recording.id, note=_note(fields)
             )
             await SubmissionRepository(session).add(submission)
-            await record_learning_activity(session, caller.id, utcnow())
+            await record_learning_activity(session, caller, utcnow())
 
         try:
             result = await UploadService(self.ctx).upload(body, caller, Attachment(NOTE_FIELDS, attach))
@@ -135,7 +135,7 @@ class SubmissionService:
             submission.recording_id = recording.id
             submission.note = note if note is not None else submission.note
             submission.grade = submission.feedback = submission.graded_at = None
-            await record_learning_activity(session, caller.id, utcnow())
+            await record_learning_activity(session, caller, utcnow())
 
         result = await UploadService(self.ctx).upload(body, caller, Attachment(NOTE_FIELDS, attach))
         try:

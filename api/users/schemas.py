@@ -27,6 +27,8 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     bio: Bio | None | msgspec.UnsetType = msgspec.UNSET
     instruments: Instruments | None | msgspec.UnsetType = msgspec.UNSET
     experience_level: ExperienceLevel | None | msgspec.UnsetType = msgspec.UNSET
+    #: IANA time zone (``Europe/Paris``); learning streaks count days in it (422 ``invalid_time_zone``).
+    time_zone: Annotated[str, line(min_length=1, max_length=64)] | msgspec.UnsetType = msgspec.UNSET
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ class UserOut(msgspec.Struct):
     photo_thumb_url: str | None
     #: ``GET /users/me`` only: storage used and uploads made, beside their limits.
     usage: UsageOut | None = None
+    #: IANA time zone of the learning streak's days.
+    time_zone: str = "UTC"
 
 
 class PublicUserOut(msgspec.Struct):
@@ -115,6 +119,7 @@ def user_out(user: User | UserView, photo: PhotoLinks = NO_PHOTO) -> UserOut:
         photo_status=user.photo_status,
         photo_error_code=user.photo_error_code,
         photo_updated_at=user.photo_updated_at,
+        time_zone=user.time_zone or "UTC",
     )
 
 

@@ -14,6 +14,7 @@ from api.recordings.quota import usage_of
 from api.recordings.presenter import MediaUrls
 from api.users.schemas import NO_PHOTO, PhotoLinks, PublicUserOut, UserOut, UserUpdate, public_user_out, user_out
 from core.errors import NotFound, ValidationFailed
+from core.streaks import valid_time_zone
 from storage.models.users import User
 from storage.objects.keys import user_key
 from storage.repositories import user_reads
@@ -87,6 +88,10 @@ def _profile_changes(data: UserUpdate) -> dict[str, object]:
         changes["experience_level"] = data.experience_level
     if data.instruments is not msgspec.UNSET:
         changes["instruments"] = _instruments(data.instruments or [])
+    if data.time_zone is not msgspec.UNSET:
+        if not valid_time_zone(data.time_zone.strip()):
+            raise ValidationFailed(f"unknown time zone {data.time_zone!r}", error_code="invalid_time_zone")
+        changes["time_zone"] = data.time_zone.strip()
     return changes
 
 

@@ -44,6 +44,7 @@ class UserView(msgspec.Struct, frozen=True):
     photo_updated_at: dt.datetime | None
     password_changed_at: dt.datetime | None
     session_version: int
+    time_zone: str = "UTC"
 
 
 _SUB = bindparam("sub", type_=UUID(as_uuid=True))

@@ -1,83 +1,45 @@
-"""Courses, chapters, blocks, enrolments and plans for the quiz and submission tests.
-
-They are written straight into the database, as an operator would, so these tests depend only on
-the learning tables (not on the course routes, which have tests of their own).
-"""
+"""Courses, chapters and enrolments made through the API, for the learning tests."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import httpx
 
 from tests.e2e.api import Account, Api
-from tests.e2e.auth_support import sql
 
 
-@dataclass(frozen=True)
-class Course:
-    id: str
-    teacher: Account
-    chapter_id: str
+def expect(r: httpx.Response, status: int, code: str | None = None) -> dict:
+    """Assert the status (and error code); the JSON body, if any."""
+    body = r.json() if r.content else {}
+    got = (r.status_code, body.get("error_code")) if code else r.status_code
+    assert got == ((status, code) if code else status), r.text
+    return body
 
 
-def course(database_url: str, teacher: Account, *, published: bool = True) -> Course:
-    course_id, chapter_id = uuid.uuid4(), uuid.uuid4()
-    sql(
-        database_url,
-        "INSERT INTO courses (id, teacher_id, title, is_published) VALUES ($1, $2, 'Scales', $3)",
-        course_id, uuid.UUID(teacher.id), published,
-    )  # fmt: skip
-    sql(database_url, "INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $2, 1, 'One')", chapter_id, course_id)
-    return Course(str(course_id), teacher, str(chapter_id))
+def course(api: Api, teacher: Account, **fields: object) -> dict:
+    body = {"title": f"Course {uuid.uuid4().hex[:6]}", "is_published": True, **fields}
+    return expect(api.http.post("/api/v1/courses", headers=teacher.headers, json=body), 201)
 
 
-def block(database_url: str, course: Course, kind: str = "assignment") -> str:
-    block_id = uuid.uuid4()
-    sql(
-        database_url,
-        "INSERT INTO content_blocks (id, chapter_id, position, kind, title) "
-        "VALUES ($1, $2, (SELECT count(*) + 1 FROM content_blocks WHERE chapter_id = $2), $3, 'Play it')",
-        block_id, uuid.UUID(course.chapter_id), kind,
-    )  # fmt: skip
-    return str(block_id)
+def chapter(api: Api, teacher: Account, course_id: str, title: str, **fields: object) -> dict:
+    r = api.http.post(f"/api/v1/courses/{course_id}/chapters", headers=teacher.headers, json={"title": title, **fields})
+    return expect(r, 201)
 
 
-def enroll(database_url: str, course: Course, student: Account) -> None:
-    sql(
-        database_url,
-        "INSERT INTO enrollments (course_id, user_id, added_by) VALUES ($1, $2, $2)",
-        uuid.UUID(course.id), uuid.UUID(student.id),
-    )  # fmt: skip
-
-
-def premium(database_url: str, user: Account) -> None:
-    sql(database_url, "INSERT INTO subscriptions (id, user_id, plan, status) VALUES ($1, $2, 'premium', 'active')",
-        uuid.uuid4(), uuid.UUID(user.id))  # fmt: skip
-
-
-QUESTIONS = [
-    {"id": "key", "text": "Key of the piece?", "kind": "single", "options": ["C", "G", "F"], "answer": "G", "points": 2},
-    {"id": "notes", "text": "Notes of a C major triad?", "kind": "multiple", "options": ["C", "D", "E", "G"],
-     "answer": ["C", "E", "G"], "points": 3},
-    {"id": "sharp", "text": "G major has one sharp.", "kind": "true_false", "answer": True},
-    {"id": "tempo", "text": "Italian for fast?", "kind": "short_text", "answer": "Allegro", "points": 4},
-]  # fmt: skip
-RIGHT = {"key": "G", "notes": ["G", "C", "E"], "sharp": True, "tempo": " allegro "}
-
-
-def create_quiz(api: Api, course: Course, **fields: object) -> httpx.Response:
-    body = {"title": "Basics", "questions": QUESTIONS, **fields}
-    return api.http.post(f"/api/v1/courses/{course.id}/quizzes", headers=course.teacher.headers, json=body)
-
-
-def quiz(api: Api, course: Course, **fields: object) -> str:
-    r = create_quiz(api, course, **fields)
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-def attempt(api: Api, caller: Account | None, quiz_id: str, answers: dict) -> httpx.Response:
+def titles(api: Api, caller: Account | None, course_id: str) -> list[str]:
+    """The course's chapter titles in order, checking positions are 1..n."""
     headers = caller.headers if caller else {}
-    return api.http.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers, json={"answers": answers})
+    items = expect(api.http.get(f"/api/v1/courses/{course_id}/chapters", headers=headers, params={"limit": 100}), 200)[
+        "items"
+    ]
+    assert [c["position"] for c in items] == list(range(1, len(items) + 1))
+    return [c["title"] for c in items]
+
+
+def enroll(api: Api, caller: Account, course_id: str, **body: object) -> httpx.Response:
+    return api.http.post(f"/api/v1/courses/{course_id}/enrollments", headers=caller.headers, json=body or None)
+
+
+def complete(api: Api, caller: Account, chapter_id: str) -> httpx.Response:
+    return api.http.post(f"/api/v1/chapters/{chapter_id}/complete", headers=caller.headers)

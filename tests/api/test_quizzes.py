@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.api.learning_support import RIGHT, attempt, course, create_quiz, enroll, premium, quiz
+from tests.api.quiz_support import RIGHT, attempt, course, create_quiz, enroll, premium, quiz
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import verified

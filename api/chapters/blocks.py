@@ -1,0 +1,140 @@
+"""Content blocks: ordered inside a chapter; text in safe Markdown, media from READY recordings."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.authz.courses import CourseAction, authorize_course
+from api.authz.recordings import RecordingAction, RecordingFacts, recording_permissions
+from api.chapters.schemas import BlockCreate, BlockOut, BlockPage, BlockUpdate, block_out
+from api.chapters.services import chapter_context
+from api.context import AppContext
+from api.courses.services import course_facts
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.ids import utcnow
+from core.markdown import render_markdown
+from storage.models.learning import BlockKind, ContentBlock
+from storage.models.recordings import RecordingStatus
+from storage.models.users import User
+from storage.repositories.chapters import BlockRepository
+from storage.repositories.recordings import RecordingRepository
+from storage.repositories.shares import ShareRepository
+
+MEDIA_KINDS = frozenset({BlockKind.VIDEO, BlockKind.AUDIO, BlockKind.FILE})
+
+
+class BlockService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    async def create(self, caller: User, chapter_id: uuid.UUID, data: BlockCreate) -> BlockOut:
+        async with self.ctx.sessions.begin() as session:
+            await chapter_context(session, chapter_id, caller, CourseAction.EDIT)
+            await _check_fields(session, caller, data.kind, data.recording_id, data.quiz_id)
+            repo = BlockRepository(session)
+            await repo.lock_chapter(chapter_id)  # reorders of this chapter's blocks queue up here
+            block = ContentBlock(
+                chapter_id=chapter_id,
+                kind=data.kind,
+                title=data.title.strip(),
+                body=data.body,
+                body_html=render_markdown(data.body),
+                recording_id=data.recording_id,
+                quiz_id=data.quiz_id,
+                due_at=data.due_at,
+            )
+            await repo.insert(block, data.position)
+            return block_out(block)
+
+    async def list(self, caller: User, chapter_id: uuid.UUID, limit: int, offset: int) -> BlockPage:
+        async with self.ctx.sessions() as session:
+            await chapter_context(session, chapter_id, caller, CourseAction.STUDY)
+            blocks, total = await BlockRepository(session).page(chapter_id, limit, offset)
+        return BlockPage(items=[block_out(b) for b in blocks], total=total, limit=limit, offset=offset)
+
+    async def get(self, caller: User, block_id: uuid.UUID) -> BlockOut:
+        async with self.ctx.sessions() as session:
+            block = await _authorized(session, caller, block_id, CourseAction.STUDY)
+        return block_out(block)
+
+    async def update(self, caller: User, block_id: uuid.UUID, data: BlockUpdate) -> BlockOut:
+        async with self.ctx.sessions.begin() as session:
+            block = await _authorized(session, caller, block_id, CourseAction.EDIT)
+            recording_id = block.recording_id if data.recording_id is msgspec.UNSET else data.recording_id
+            quiz_id = block.quiz_id if data.quiz_id is msgspec.UNSET else data.quiz_id
+            if data.recording_id is not msgspec.UNSET or data.quiz_id is not msgspec.UNSET:
+                await _check_fields(session, caller, block.kind, recording_id, quiz_id)
+            repo = BlockRepository(session)
+            await repo.lock_chapter(block.chapter_id)
+            block = await _current(repo, block_id)
+            block.recording_id, block.quiz_id = recording_id, quiz_id
+            if data.title is not msgspec.UNSET:
+                block.title = data.title.strip()
+            if data.body is not msgspec.UNSET:
+                block.body, block.body_html = data.body, render_markdown(data.body)
+            if data.due_at is not msgspec.UNSET:
+                block.due_at = data.due_at
+            if data.position is not msgspec.UNSET:
+                await repo.move(block, data.position)
+            block.updated_at = utcnow()
+            await session.flush()
+            return block_out(block)
+
+    async def delete(self, caller: User, block_id: uuid.UUID) -> None:
+        async with self.ctx.sessions.begin() as session:
+            block = await _authorized(session, caller, block_id, CourseAction.EDIT)
+            repo = BlockRepository(session)
+            await repo.lock_chapter(block.chapter_id)
+            await repo.remove(await _current(repo, block_id))
+
+
+async def _authorized(session: AsyncSession, caller: User, block_id: uuid.UUID, action: CourseAction) -> ContentBlock:
+    found = await BlockRepository(session).with_context(block_id, caller.id)
+    if found is None:
+        raise NotFound("no such block", error_code="block_not_found")
+    block, _, course, enrolled = found
+    try:
+        authorize_course(caller, course_facts(course, enrolled), action)
+    except NotFound:
+        raise NotFound("no such block", error_code="block_not_found") from None
+    return block
+
+
+async def _current(repo: BlockRepository, block_id: uuid.UUID) -> ContentBlock:
+    block = await repo.get(block_id)
+    if block is None:  # deleted by a concurrent request while we waited for the lock
+        raise NotFound("no such block", error_code="block_not_found")
+    return block
+
+
+async def _check_fields(
+    session: AsyncSession, caller: User, kind: str, recording_id: uuid.UUID | None, quiz_id: uuid.UUID | None
+) -> None:
+    """Media blocks need a READY recording the caller may view; quiz blocks a quiz; others neither."""
+    if kind in MEDIA_KINDS:
+        if recording_id is None:
+            raise ValidationFailed(f"a {kind} block needs a recording_id", error_code="recording_required")
+        await _check_recording(session, caller, kind, recording_id)
+    elif recording_id is not None:
+        raise ValidationFailed(f"a {kind} block has no recording", error_code="recording_not_allowed")
+    if kind == BlockKind.QUIZ and quiz_id is None:
+        raise ValidationFailed("a quiz block needs a quiz_id", error_code="quiz_required")
+    if kind != BlockKind.QUIZ and quiz_id is not None:
+        raise ValidationFailed(f"a {kind} block has no quiz", error_code="quiz_not_allowed")
+
+
+async def _check_recording(session: AsyncSession, caller: User, kind: str, recording_id: uuid.UUID) -> None:
+    recording = await RecordingRepository(session).get(recording_id)
+    if recording is None or recording.status == RecordingStatus.DELETED:
+        raise ValidationFailed("no such recording", error_code="unknown_recording")
+    shared = recording.owner_id != caller.id and await ShareRepository(session).is_shared_with(recording_id, caller.id)
+    facts = RecordingFacts(owner_id=recording.owner_id, is_public=recording.is_public, shared_with_caller=shared)
+    if RecordingAction.VIEW not in recording_permissions(caller, facts):
+        raise Forbidden("you may not use a recording you cannot view", error_code="recording_not_accessible")
+    if recording.status != RecordingStatus.READY:
+        raise ValidationFailed(f"the recording is {recording.status}, not ready", error_code="recording_not_ready")
+    if kind != BlockKind.FILE and recording.media_kind not in (kind, BlockKind.VIDEO):
+        raise ValidationFailed(f"a {kind} block needs {kind} media", error_code="recording_kind_mismatch")

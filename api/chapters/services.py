@@ -1,0 +1,108 @@
+"""Chapters: ordered inside their course; content for students, outline for everybody (DESIGN §10)."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.authz.courses import CourseAction, authorize_course
+from api.chapters.schemas import ChapterCreate, ChapterOut, ChapterPage, ChapterUpdate, chapter_out, chapter_summary
+from api.context import AppContext
+from api.courses.services import course_facts, load_course
+from core.errors import NotFound
+from core.ids import utcnow
+from core.markdown import render_markdown
+from storage.models.learning import Chapter
+from storage.models.users import User
+from storage.repositories import course_reads
+from storage.repositories.chapters import ChapterContext, ChapterRepository
+from storage.repositories.courses import EnrollmentRepository
+
+
+async def chapter_context(session: AsyncSession, chapter_id: uuid.UUID, caller: User | None, action: CourseAction) -> ChapterContext:
+    """The chapter, its course and the caller's enrolment, once the caller may do ``action``."""
+    found = await ChapterRepository(session).with_context(chapter_id, caller.id if caller else None)
+    if found is None:
+        raise NotFound("no such chapter", error_code="chapter_not_found")
+    chapter, course, enrolled = found
+    try:
+        authorize_course(caller, course_facts(course, enrolled), action)
+    except NotFound:
+        raise NotFound("no such chapter", error_code="chapter_not_found") from None
+    return found
+
+
+class ChapterService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    async def create(self, caller: User, course_id: uuid.UUID, data: ChapterCreate) -> ChapterOut:
+        async with self.ctx.sessions.begin() as session:
+            _, facts = await load_course(session, course_id, caller, lock=True)  # reorders queue up here
+            authorize_course(caller, facts, CourseAction.EDIT)
+            chapter = Chapter(
+                course_id=course_id,
+                title=data.title.strip(),
+                description=data.description,
+                content=data.content,
+                content_html=render_markdown(data.content),
+            )
+            await ChapterRepository(session).insert(chapter, data.position)
+            return chapter_out(chapter)
+
+    async def list(self, caller: User | None, course_id: uuid.UUID, limit: int, offset: int) -> ChapterPage:
+        async with self.ctx.sessions() as session:
+            _, facts = await load_course(session, course_id, caller)
+            authorize_course(caller, facts, CourseAction.VIEW)
+            rows, total = await course_reads.chapter_page(session, course_id, caller.id if caller else None, limit, offset)
+        return ChapterPage(items=[chapter_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    async def get(self, caller: User, chapter_id: uuid.UUID) -> ChapterOut:
+        """The chapter's content; opening it counts as the student's last access to the course."""
+        async with self.ctx.sessions.begin() as session:
+            chapter, course, enrolled = await chapter_context(session, chapter_id, caller, CourseAction.STUDY)
+            if enrolled:
+                await EnrollmentRepository(session).touch(course.id, caller.id, utcnow())
+            return chapter_out(chapter)
+
+    async def update(self, caller: User, chapter_id: uuid.UUID, data: ChapterUpdate) -> ChapterOut:
+        async with self.ctx.sessions.begin() as session:
+            chapter, course, _ = await chapter_context(session, chapter_id, caller, CourseAction.EDIT)
+            await load_course(session, course.id, caller, lock=True)
+            chapter = await _current(session, chapter_id)  # as it is now that the course is locked
+            if data.title is not msgspec.UNSET:
+                chapter.title = data.title.strip()
+            if data.description is not msgspec.UNSET:
+                chapter.description = data.description
+            if data.content is not msgspec.UNSET:
+                chapter.content, chapter.content_html = data.content, render_markdown(data.content)
+            if data.position is not msgspec.UNSET:
+                await ChapterRepository(session).move(chapter, data.position)
+            chapter.updated_at = utcnow()
+            await session.flush()
+            return chapter_out(chapter)
+
+    async def delete(self, caller: User, chapter_id: uuid.UUID) -> None:
+        async with self.ctx.sessions.begin() as session:
+            _, course, _ = await chapter_context(session, chapter_id, caller, CourseAction.EDIT)
+            await load_course(session, course.id, caller, lock=True)
+            await ChapterRepository(session).remove(await _current(session, chapter_id))
+
+    async def neighbour(self, caller: User, chapter_id: uuid.UUID, step: int) -> ChapterOut:
+        """The next (``step`` 1) or previous (-1) chapter; 404 ``no_next_chapter`` / ``no_previous_chapter``."""
+        async with self.ctx.sessions() as session:
+            chapter, _, _ = await chapter_context(session, chapter_id, caller, CourseAction.STUDY)
+            other = await ChapterRepository(session).at(chapter.course_id, chapter.position + step)
+        if other is None:
+            code = "no_next_chapter" if step > 0 else "no_previous_chapter"
+            raise NotFound(f"this is the {'last' if step > 0 else 'first'} chapter", error_code=code)
+        return chapter_out(other)
+
+
+async def _current(session: AsyncSession, chapter_id: uuid.UUID) -> Chapter:
+    chapter = await ChapterRepository(session).get(chapter_id)
+    if chapter is None:  # deleted by a concurrent request while we waited for the lock
+        raise NotFound("no such chapter", error_code="chapter_not_found")
+    return chapter

@@ -1,0 +1,1 @@
+"""Learning progress, streaks, plans and usage (DESIGN §10)."""

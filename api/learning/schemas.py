@@ -1,0 +1,134 @@
+"""Progress, streak, plan and usage bodies (DESIGN §10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+import msgspec
+
+from storage.repositories.progress import QuizScore, percent
+
+
+class ProgressOut(msgspec.Struct):
+    course_id: uuid.UUID
+    completed_chapters: int
+    total_chapters: int
+    #: 0-100
+    percent: float
+    #: Best result per quiz of the course.
+    quiz_scores: list[QuizScore]
+    #: When the student last opened or completed a chapter of the course.
+    last_accessed: dt.datetime | None
+    #: Consecutive days with learning activity, in the caller's time zone (any course).
+    streak_days: int
+
+
+class ProgressPage(msgspec.Struct):
+    items: list[ProgressOut]
+    total: int
+    limit: int
+    offset: int
+    streak_days: int
+
+
+def progress_out(row: Any, scores: list[QuizScore], streak: int) -> ProgressOut:
+    """From ``progress.progress_page``: ``(Course, enrolled_at, last_accessed_at, chapters, completed)``."""
+    return ProgressOut(
+        course_id=row[0].id,
+        completed_chapters=int(row.completed),
+        total_chapters=int(row.chapters),
+        percent=percent(int(row.completed), int(row.chapters)),
+        quiz_scores=scores,
+        last_accessed=row.last_accessed_at,
+        streak_days=streak,
+    )
+
+
+class MyCourseOut(msgspec.Struct):
+    """One of the caller's courses: as a student (progress) or as its teacher (student count)."""
+
+    id: uuid.UUID
+    title: str
+    instrument: str | None
+    level: str | None
+    is_published: bool
+    is_premium: bool
+    teacher_id: uuid.UUID
+    role: Literal["student", "teacher"]
+    total_chapters: int
+    completed_chapters: int | None = None
+    percent: float | None = None
+    enrolled_at: dt.datetime | None = None
+    last_accessed: dt.datetime | None = None
+    student_count: int | None = None
+
+
+class MyCoursePage(msgspec.Struct):
+    items: list[MyCourseOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _course_fields(course: Any) -> dict[str, Any]:
+    return {
+        "id": course.id,
+        "title": course.title,
+        "instrument": course.instrument,
+        "level": course.level,
+        "is_published": course.is_published,
+        "is_premium": course.is_premium,
+        "teacher_id": course.teacher_id,
+    }
+
+
+def studying_out(row: Any) -> MyCourseOut:
+    completed, chapters = int(row.completed), int(row.chapters)
+    return MyCourseOut(
+        **_course_fields(row[0]),
+        role="student",
+        total_chapters=chapters,
+        completed_chapters=completed,
+        percent=percent(completed, chapters),
+        enrolled_at=row.enrolled_at,
+        last_accessed=row.last_accessed_at,
+    )
+
+
+def teaching_out(row: Any) -> MyCourseOut:
+    return MyCourseOut(
+        **_course_fields(row[0]), role="teacher", total_chapters=int(row.chapters), student_count=int(row.students)
+    )
+
+
+class StreakOut(msgspec.Struct):
+    streak_days: int
+    reset_at: dt.datetime | None
+
+
+class SubscriptionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    plan: Literal["free", "premium"]
+    #: When premium ends (absent or null: until changed).
+    period_end: dt.datetime | None = None
+
+
+class SubscriptionOut(msgspec.Struct):
+    user_id: uuid.UUID
+    plan: str
+    status: str
+    period_end: dt.datetime | None
+    #: Whether premium is in force now.
+    premium: bool
+
+
+class UsageOut(msgspec.Struct):
+    """This calendar month (UTC) so far."""
+
+    month_start: dt.datetime
+    uploads: int
+    stored_bytes: int
+    processing_seconds: float
+    quiz_attempts: int
+    premium: bool
