@@ -20,12 +20,10 @@ shows summaries (no questions), so it follows the course's visibility.
 from __future__ import annotations
 
 import enum
-import uuid
-from dataclasses import dataclass
 
+from api.authz.courses import CourseFacts, is_course_staff
 from api.authz.principal import Principal
 from core.errors import Forbidden, NotFound, Unauthorized
-from storage.models.users import Role
 
 
 class QuizAction(enum.StrEnum):
@@ -36,23 +34,10 @@ class QuizAction(enum.StrEnum):
     ATTEMPT = "attempt"
 
 
-@dataclass(frozen=True, slots=True)
-class CourseFacts:
-    """What the rules need to know about a quiz's course, relative to the caller."""
-
-    teacher_id: uuid.UUID
-    is_published: bool
-    enrolled: bool = False
-
-
 STAFF = frozenset({QuizAction.LIST, QuizAction.VIEW, QuizAction.SEE_ANSWERS, QuizAction.MANAGE})
 ENROLLED = frozenset({QuizAction.LIST, QuizAction.VIEW, QuizAction.ATTEMPT})
 VISITOR = frozenset({QuizAction.LIST})
 NOTHING: frozenset[QuizAction] = frozenset()
-
-
-def is_course_staff(caller: Principal | None, facts: CourseFacts) -> bool:
-    return caller is not None and (caller.id == facts.teacher_id or caller.role == Role.ADMIN)
 
 
 def quiz_permissions(caller: Principal | None, facts: CourseFacts) -> frozenset[QuizAction]:

@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass
 
 from api.authz.principal import Principal
-from api.authz.quizzes import CourseFacts, is_course_staff
+from api.authz.courses import CourseFacts, is_course_staff
 from core.errors import Forbidden, NotFound, Unauthorized
 from storage.models.users import Role
 

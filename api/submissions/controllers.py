@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from api.auth.caller import access_claims, read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.quizzes import CourseFacts
+from api.authz.courses import CourseFacts
 from api.authz.submissions import authorize_block_listing
 from api.context import AppContext
 from api.fields import Limit, Offset

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz.principal import require_verified
-from api.authz.quizzes import CourseFacts
+from api.authz.courses import CourseFacts
 from api.authz.submissions import SubmissionAction, SubmissionFacts, authorize_submission, authorize_submit
 from api.context import AppContext
 from api.notifications.sender import Notifications

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.learning import Course, Enrollment
+from storage.models.learning import Chapter, Course
 from storage.models.quizzes import Quiz, QuizAttempt
+from storage.repositories.courses import enrolled_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +24,8 @@ class CourseRow:
     enrolled: bool
 
 
-def _enrolled(user_id: uuid.UUID | None) -> ColumnElement[bool]:
-    if user_id is None:
-        return literal(False)
-    return exists().where(Enrollment.course_id == Course.id, Enrollment.user_id == user_id)
-
-
 def course_columns(user_id: uuid.UUID | None) -> tuple[ColumnElement[object], ...]:
-    return (Course.id, Course.teacher_id, Course.is_published, _enrolled(user_id).label("enrolled"))
+    return (Course.id, Course.teacher_id, Course.is_published, enrolled_in(Course.id, user_id).label("enrolled"))
 
 
 async def course_row(session: AsyncSession, course_id: uuid.UUID, user_id: uuid.UUID | None) -> CourseRow | None:
@@ -100,3 +95,11 @@ class AttemptRepository:
             .limit(1)
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+
+async def quiz_in_chapters_course(session: AsyncSession, quiz_id: uuid.UUID, chapter_id: uuid.UUID) -> bool:
+    """Whether the quiz belongs to the course of the chapter (a quiz block points at its own course's quiz)."""
+    stmt = select(
+        exists().where(Quiz.id == quiz_id, Chapter.id == chapter_id, Quiz.course_id == Chapter.course_id)
+    )
+    return bool((await session.execute(stmt)).scalar_one())

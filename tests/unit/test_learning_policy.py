@@ -7,7 +7,8 @@ import uuid
 import pytest
 
 from api.authz import RecordingAction, RecordingFacts, authorize_recording
-from api.authz.quizzes import CourseFacts, QuizAction, authorize_quiz, require_premium
+from api.authz.courses import CourseFacts
+from api.authz.quizzes import QuizAction, authorize_quiz, require_premium
 from api.authz.submissions import (
     ListScope,
     SubmissionAction,
