@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -81,3 +82,22 @@ def quiz(api: Api, course: Course, **fields: object) -> str:
 def attempt(api: Api, caller: Account | None, quiz_id: str, answers: dict) -> httpx.Response:
     headers = caller.headers if caller else {}
     return api.http.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers, json={"answers": answers})
+
+
+def submit(
+    api: Api, caller: Account | None, block_id: str, content: bytes | Path = b"not media" * 100, note: str | None = None
+) -> httpx.Response:
+    """Hand in work (``content``: a file's bytes, or a path to stream)."""
+    return _send(api, "POST", f"/api/v1/blocks/{block_id}/submissions", caller, content, note)
+
+
+def replace(api: Api, caller: Account | None, submission_id: str, content: bytes | Path = b"other" * 100) -> httpx.Response:
+    return _send(api, "PUT", f"/api/v1/submissions/{submission_id}/file", caller, content, None)
+
+
+def _send(api: Api, method: str, url: str, caller: Account | None, content: bytes | Path, note: str | None) -> httpx.Response:
+    headers = caller.headers if caller else {}
+    data = {"note": note} if note is not None else {}
+    body = content.read_bytes() if isinstance(content, Path) else content
+    name = content.name if isinstance(content, Path) else "take.mp4"
+    return api.http.request(method, url, headers=headers, data=data, files={"file": (name, body, "video/mp4")})
