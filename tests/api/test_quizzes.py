@@ -111,9 +111,17 @@ def test_an_attempt_is_graded_on_the_server(api: Api, base_env: dict[str, str], 
     assert mine["total"] == 3 and [a["attempt_number"] for a in mine["items"]] == [3, 2, 1]
     assert mine["best"] == {"score": 10, "max_score": 10, "fraction": 1.0, "passed": True}
 
-    # The attempt was a learning day (the streak counts it)
+    # The attempt was a learning day (the streak counts it), the course's progress shows the best
+    # score, and the month's usage counts the attempts
     [row] = sql(db, "SELECT count(*) AS n FROM learning_days WHERE user_id = $1", uuid.UUID(student.id))
     assert row["n"] == 1
+    progress = api.http.get(f"/api/v1/courses/{c.id}/progress", headers=student.headers).json()
+    assert progress["quiz_scores"] == [
+        {"quiz_id": quiz_id, "title": "Basics", "best_fraction": 1.0, "passed": True, "attempts": 3}
+    ]
+    assert progress["streak_days"] == 1
+    usage = api.http.get("/api/v1/users/me/usage", headers=student.headers).json()
+    assert usage["quiz_attempts"] == 3
 
 
 def test_the_teacher_sees_every_students_attempts_a_student_only_their_own(
