@@ -81,6 +81,16 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/v1/events": (401, 429, 503),
     "GET /media/{key:path}": (403, 416),
     "GET /health/ready": (503,),
+    # quizzes and submissions (DESIGN §10)
+    "POST /api/v1/courses/{course_id:uuid}/quizzes": (403,),
+    "GET /api/v1/quizzes/{quiz_id:uuid}": (403,),
+    "POST /api/v1/quizzes/{quiz_id:uuid}/attempts": (403, 409, *_RATE_LIMITED),
+    "GET /api/v1/quizzes/{quiz_id:uuid}/attempts": (403,),
+    "POST /api/v1/blocks/{block_id:uuid}/submissions": (403, 409, *_UPLOAD, 503),
+    "GET /api/v1/blocks/{block_id:uuid}/submissions": (403,),
+    "PUT /api/v1/submissions/{submission_id:uuid}/file": (403, 409, *_UPLOAD, 503),
+    "DELETE /api/v1/submissions/{submission_id:uuid}": (403,),
+    "PATCH /api/v1/submissions/{submission_id:uuid}": (403,),
 }
 
 

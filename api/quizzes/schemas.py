@@ -60,7 +60,9 @@ class QuestionPublic(msgspec.Struct):
     points: int
 
 
-class QuizOut(msgspec.Struct):
+class QuizBase(msgspec.Struct):
+    """What every view of a quiz shows."""
+
     id: uuid.UUID
     course_id: uuid.UUID
     title: str
@@ -69,31 +71,18 @@ class QuizOut(msgspec.Struct):
     is_premium: bool
     max_score: int
     created_at: dt.datetime
+
+
+class QuizOut(QuizBase):
     questions: list[QuestionOut]
 
 
-class QuizPublicOut(msgspec.Struct):
-    id: uuid.UUID
-    course_id: uuid.UUID
-    title: str
-    passing_score: float
-    max_attempts: int | None
-    is_premium: bool
-    max_score: int
-    created_at: dt.datetime
+class QuizPublicOut(QuizBase):
     questions: list[QuestionPublic]
 
 
-class QuizSummary(msgspec.Struct):
-    id: uuid.UUID
-    course_id: uuid.UUID
-    title: str
-    passing_score: float
-    max_attempts: int | None
-    is_premium: bool
-    max_score: int
+class QuizSummary(QuizBase):
     question_count: int
-    created_at: dt.datetime
 
 
 class QuizPage(msgspec.Struct):

@@ -11,9 +11,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
+from tests.e2e.authz_support import verified
+
+
+@pytest.fixture
+def teacher(api: Api, base_env: dict[str, str]) -> Account:
+    return verified(api, base_env, "teacher")
+
+
+@pytest.fixture
+def student(api: Api, base_env: dict[str, str]) -> Account:
+    return verified(api, base_env)
+
+
+def expect_error(r: httpx.Response, status: int, code: str) -> None:
+    assert (r.status_code, r.json().get("error_code")) == (status, code), r.text
 
 
 @dataclass(frozen=True)

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
-from tests.api.quiz_support import RIGHT, attempt, course, create_quiz, enroll, premium, quiz
+from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
+    RIGHT,
+    attempt,
+    course,
+    create_quiz,
+    enroll,
+    expect_error,
+    premium,
+    quiz,
+    student,
+    teacher,
+)
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import verified
 
 pytestmark = pytest.mark.api
-
-
-def _error(r: httpx.Response, status: int, code: str) -> None:
-    assert (r.status_code, r.json().get("error_code")) == (status, code), r.text
-
-
-@pytest.fixture
-def teacher(api: Api, base_env: dict[str, str]) -> Account:
-    return verified(api, base_env, "teacher")
-
-
-@pytest.fixture
-def student(api: Api, base_env: dict[str, str]) -> Account:
-    return verified(api, base_env)
 
 
 def test_the_teacher_sees_answers_and_a_student_gets_a_body_without_them(
@@ -69,16 +65,16 @@ def test_invalid_questions_are_refused_with_their_code(
 ) -> None:
     c = course(base_env["DATABASE_URL"], teacher)
     question = {"id": "q", "text": "?", "kind": "single", "options": ["C", "G"], "answer": "G", **change}
-    _error(create_quiz(api, c, questions=[question]), 422, code)
+    expect_error(create_quiz(api, c, questions=[question]), 422, code)
 
 
 def test_other_quiz_fields_are_validated(api: Api, base_env: dict[str, str], teacher: Account) -> None:
     c = course(base_env["DATABASE_URL"], teacher)
-    _error(create_quiz(api, c, passing_score=1.5), 422, "validation_error")
-    _error(create_quiz(api, c, questions=[]), 422, "validation_error")
+    expect_error(create_quiz(api, c, passing_score=1.5), 422, "validation_error")
+    expect_error(create_quiz(api, c, questions=[]), 422, "validation_error")
     twice = [{"id": "a", "text": "?", "kind": "true_false", "answer": True}] * 2
-    _error(create_quiz(api, c, questions=twice), 422, "duplicate_question_id")
-    _error(create_quiz(api, c, surprise=True), 422, "validation_error")
+    expect_error(create_quiz(api, c, questions=twice), 422, "duplicate_question_id")
+    expect_error(create_quiz(api, c, surprise=True), 422, "validation_error")
 
 
 def test_an_attempt_is_graded_on_the_server(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
@@ -104,8 +100,8 @@ def test_an_attempt_is_graded_on_the_server(api: Api, base_env: dict[str, str], 
     r = attempt(api, student, quiz_id, {"key": "G", "sharp": True, "tempo": "ALLEGRO"})
     assert (r.json()["score"], r.json()["passed"]) == (7, True)
 
-    _error(attempt(api, student, quiz_id, {"nope": "G"}), 422, "unknown_question")
-    _error(attempt(api, student, quiz_id, {"key": {"x": 1}}), 422, "validation_error")
+    expect_error(attempt(api, student, quiz_id, {"nope": "G"}), 422, "unknown_question")
+    expect_error(attempt(api, student, quiz_id, {"key": {"x": 1}}), 422, "validation_error")
 
     mine = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()
     assert mine["total"] == 3 and [a["attempt_number"] for a in mine["items"]] == [3, 2, 1]
@@ -143,7 +139,7 @@ def test_the_teacher_sees_every_students_attempts_a_student_only_their_own(
     own = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=other.headers).json()
     assert [a["user_id"] for a in own["items"]] == [other.id]
     r = api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=other.headers, params={"user_id": student.id})
-    _error(r, 403, "not_course_teacher")
+    expect_error(r, 403, "not_course_teacher")
 
 
 def test_max_attempts_is_enforced(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
@@ -151,7 +147,7 @@ def test_max_attempts_is_enforced(api: Api, base_env: dict[str, str], teacher: A
     enroll(base_env["DATABASE_URL"], c, student)
     quiz_id = quiz(api, c, max_attempts=2)
     assert [attempt(api, student, quiz_id, {}).status_code for _ in range(2)] == [201, 201]
-    _error(attempt(api, student, quiz_id, RIGHT), 409, "attempts_exhausted")
+    expect_error(attempt(api, student, quiz_id, RIGHT), 409, "attempts_exhausted")
 
 
 def test_attempts_are_rate_limited_per_user(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
@@ -160,7 +156,7 @@ def test_attempts_are_rate_limited_per_user(api: Api, base_env: dict[str, str], 
     quiz_id = quiz(api, c)
     assert {attempt(api, student, quiz_id, {}).status_code for _ in range(10)} == {201}
     r = attempt(api, student, quiz_id, RIGHT)
-    _error(r, 429, "too_many_attempts")
+    expect_error(r, 429, "too_many_attempts")
     assert int(r.headers["Retry-After"]) > 0
     assert api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()["total"] == 10
 
@@ -170,7 +166,7 @@ def test_premium_quizzes_need_a_premium_plan(api: Api, base_env: dict[str, str],
     c = course(db, teacher)
     enroll(db, c, student)
     quiz_id = quiz(api, c, is_premium=True)
-    _error(attempt(api, student, quiz_id, RIGHT), 403, "premium_required")
-    _error(api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=student.headers), 403, "premium_required")
+    expect_error(attempt(api, student, quiz_id, RIGHT), 403, "premium_required")
+    expect_error(api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=student.headers), 403, "premium_required")
     premium(db, student)
     assert attempt(api, student, quiz_id, RIGHT).status_code == 201

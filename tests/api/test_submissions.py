@@ -5,30 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.api.conftest import InlineApi
-from tests.api.quiz_support import block, course, enroll, replace, submit
+from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
+    block,
+    course,
+    enroll,
+    expect_error,
+    replace,
+    student,
+    submit,
+    teacher,
+)
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import notifications, verified
 from tests.integration.test_read_statements import counted_statements
 
 pytestmark = pytest.mark.api
-
-
-def _error(r: httpx.Response, status: int, code: str) -> None:
-    assert (r.status_code, r.json().get("error_code")) == (status, code), r.text
-
-
-@pytest.fixture
-def teacher(api: Api, base_env: dict[str, str]) -> Account:
-    return verified(api, base_env, "teacher")
-
-
-@pytest.fixture
-def student(api: Api, base_env: dict[str, str]) -> Account:
-    return verified(api, base_env)
 
 
 def _listing(api: Api, caller: Account, block_id: str) -> list[dict]:
@@ -62,7 +56,7 @@ def test_a_submission_is_processed_and_the_teacher_watches_it(
 
     [item] = _listing(api, teacher, block_id)
     assert (item["id"], item["status"], item["job_id"]) == (body["id"], "ready", body["job_id"])
-    _error(submit(api, student, block_id), 409, "already_submitted")
+    expect_error(submit(api, student, block_id), 409, "already_submitted")
 
 
 def test_the_teacher_lists_everyones_a_student_their_own_in_one_statement(
@@ -88,10 +82,10 @@ def test_only_assignment_blocks_take_work(api: Api, base_env: dict[str, str], te
     db = base_env["DATABASE_URL"]
     c = course(db, teacher)
     enroll(db, c, student)
-    _error(submit(api, student, block(db, c, "text")), 422, "not_an_assignment")
-    _error(submit(api, student, "00000000-0000-0000-0000-000000000000"), 404, "block_not_found")
+    expect_error(submit(api, student, block(db, c, "text")), 422, "not_an_assignment")
+    expect_error(submit(api, student, "00000000-0000-0000-0000-000000000000"), 404, "block_not_found")
     long_note = submit(api, student, block(db, c), note="x" * 5001)
-    _error(long_note, 422, "validation_error")
+    expect_error(long_note, 422, "validation_error")
 
 
 def test_replacing_the_file_makes_a_new_recording_and_deletes_the_old(
@@ -112,7 +106,7 @@ def test_replacing_the_file_makes_a_new_recording_and_deletes_the_old(
     assert (second["note"], second["grade"]) == ("first", None)  # the new work is not graded yet
     assert api.http.get(f"/api/v1/recordings/{first['recording_id']}", headers=student.headers).status_code == 404
     assert api.recording(student, second["recording_id"])["owner_id"] == student.id
-    _error(replace(api, teacher, first["id"]), 403, "not_submitter")
+    expect_error(replace(api, teacher, first["id"]), 403, "not_submitter")
 
 
 def test_grading_notifies_the_student_once_per_verdict(
@@ -133,8 +127,8 @@ def test_grading_notifies_the_student_once_per_verdict(
     api.http.patch(url, headers=teacher.headers, json={"grade": 90})
     assert len(notifications(api, student, "submission.graded")) == 2
 
-    _error(api.http.patch(url, headers=teacher.headers, json={"grade": 101}), 422, "validation_error")
-    _error(api.http.patch(url, headers=student.headers, json={"grade": 100}), 403, "not_course_teacher")
+    expect_error(api.http.patch(url, headers=teacher.headers, json={"grade": 101}), 422, "validation_error")
+    expect_error(api.http.patch(url, headers=student.headers, json={"grade": 100}), 403, "not_course_teacher")
     assert [i["grade"] for i in _listing(api, student, submission["block_id"])] == [90]
 
 
@@ -147,14 +141,14 @@ def test_withdrawing_or_deleting_the_course_leaves_the_recording_to_the_student(
     withdrawn = submit(api, student, block(db, c)).json()
     kept = submit(api, student, block(db, c)).json()
 
-    _error(api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=teacher.headers), 403, "not_submitter")
+    expect_error(api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=teacher.headers), 403, "not_submitter")
     assert api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=student.headers).status_code == 204
     assert _listing(api, student, withdrawn["block_id"]) == []
     assert api.recording(student, withdrawn["recording_id"])["owner_id"] == student.id
 
     assert api.http.delete(f"/api/v1/courses/{c.id}", headers=teacher.headers).status_code == 204
     r = api.http.patch(f"/api/v1/submissions/{kept['id']}", headers=teacher.headers, json={"grade": 1})
-    _error(r, 404, "submission_not_found")
+    expect_error(r, 404, "submission_not_found")
     assert api.recording(student, kept["recording_id"])["owner_id"] == student.id
     # ... and the teacher of the gone course no longer sees it
     assert api.http.get(f"/api/v1/recordings/{kept['recording_id']}", headers=teacher.headers).status_code == 404
