@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 
 from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
@@ -170,3 +171,17 @@ def test_premium_quizzes_need_a_premium_plan(api: Api, base_env: dict[str, str],
     expect_error(api.http.get(f"/api/v1/quizzes/{quiz_id}", headers=student.headers), 403, "premium_required")
     premium(db, student)
     assert attempt(api, student, quiz_id, RIGHT).status_code == 201
+
+
+def test_a_quiz_block_names_a_quiz_of_its_own_course(api: Api, base_env: dict[str, str], teacher: Account) -> None:
+    db = base_env["DATABASE_URL"]
+    c, elsewhere = course(db, teacher), course(db, teacher)
+    own, foreign = quiz(api, c), quiz(api, elsewhere)
+
+    def add_block(quiz_id: str) -> httpx.Response:
+        body = {"kind": "quiz", "title": "Check yourself", "quiz_id": quiz_id}
+        return api.http.post(f"/api/v1/chapters/{c.chapter_id}/blocks", headers=teacher.headers, json=body)
+
+    assert add_block(own).status_code == 201
+    expect_error(add_block(foreign), 422, "unknown_quiz")
+    expect_error(add_block(str(uuid.uuid4())), 422, "unknown_quiz")
