@@ -10,6 +10,7 @@ import pytest
 from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
     RIGHT,
     attempt,
+    block,
     course,
     create_quiz,
     enroll,
@@ -17,6 +18,7 @@ from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
     premium,
     quiz,
     student,
+    submit,
     teacher,
 )
 from tests.e2e.api import Account, Api
@@ -185,3 +187,14 @@ def test_a_quiz_block_names_a_quiz_of_its_own_course(api: Api, base_env: dict[st
     assert add_block(own).status_code == 201
     expect_error(add_block(foreign), 422, "unknown_quiz")
     expect_error(add_block(str(uuid.uuid4())), 422, "unknown_quiz")
+
+
+def test_an_unverified_teacher_may_not_write(api: Api, base_env: dict[str, str], student: Account) -> None:
+    db = base_env["DATABASE_URL"]
+    unverified = api.register("teacher")
+    c = course(db, unverified)
+    enroll(db, c, student)
+    expect_error(create_quiz(api, c), 403, "email_not_verified")
+    submission = submit(api, student, block(db, c)).json()
+    r = api.http.patch(f"/api/v1/submissions/{submission['id']}", headers=unverified.headers, json={"grade": 50})
+    expect_error(r, 403, "email_not_verified")

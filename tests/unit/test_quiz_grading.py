@@ -9,6 +9,7 @@ from api.quizzes.grading import grade, is_correct
 from api.quizzes.questions import validate_questions
 from api.quizzes.schemas import AttemptIn, QuestionIn, QuestionPublic, QuizCreate
 from core.errors import CadenzaError
+from core.limits import RateLimit, limits_from_env
 
 
 def q(kind: str, answer: object, options: list[str] | None = None, points: int = 1, id: str = "q") -> QuestionIn:  # noqa: A002
@@ -116,3 +117,9 @@ def test_bodies_decode_every_answer_type_and_default_the_passing_score() -> None
 def test_the_student_view_of_a_question_has_no_answer_field() -> None:
     assert "answer" in QuestionIn.__struct_fields__
     assert "answer" not in QuestionPublic.__struct_fields__
+
+
+def test_the_attempt_limit_is_ten_an_hour_and_configurable() -> None:
+    assert limits_from_env({})[0].quiz_attempts == RateLimit(10, 3600)
+    assert limits_from_env({"RATE_LIMIT_QUIZ_ATTEMPTS": "3/60"})[0].quiz_attempts == RateLimit(3, 60)
+    assert limits_from_env({"RATE_LIMIT_QUIZ_ATTEMPTS": "off"})[0].quiz_attempts is None
