@@ -24,6 +24,7 @@ from bench.common import BENCH_DIR
 #: name → module under ``bench``; run in this order.
 BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "reads": "bench.bench_reads"}
 BENCHES["pipeline"] = "bench.bench_pipeline"  # upload → ready, queue hops, bytes and SSIM
+BENCHES["progress"] = "bench.bench_progress"  # a course's progress: one statement vs a per-chapter loop
 RESULTS = BENCH_DIR / "results.jsonl"
 
 

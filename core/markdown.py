@@ -33,4 +33,6 @@ def render_markdown(source: str | None) -> str | None:
     if source is None:
         return None
     html = _renderer().render(source)
-    return nh3.clean(html, tags=set(_TAGS), attributes=_ATTRIBUTES, url_schemes=set(_SCHEMES), link_rel="noopener noreferrer")
+    return nh3.clean(
+        html, tags=set(_TAGS), attributes=_ATTRIBUTES, url_schemes=set(_SCHEMES), link_rel="noopener noreferrer"
+    )

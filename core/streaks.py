@@ -11,7 +11,6 @@ import functools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo, available_timezones
 
-
 #: Files of the zone database that are not zones a person lives in (``available_timezones`` lists
 #: what it finds on disk, and Debian ships these beside the real ones).
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
@@ -19,9 +18,7 @@ _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 @functools.cache
 def _zones() -> frozenset[str]:
-    return frozenset(
-        z for z in available_timezones() if z not in _NOT_ZONES and not z.startswith(("posix/", "right/"))
-    )
+    return frozenset(z for z in available_timezones() if z not in _NOT_ZONES and not z.startswith(("posix/", "right/")))
 
 
 def valid_time_zone(name: str) -> bool:

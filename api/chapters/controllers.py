@@ -78,7 +78,9 @@ class BlocksController(Controller):
         return await BlockService(ctx).get(current_user, block_id)
 
     @patch("/{block_id:uuid}")
-    async def update_block(self, block_id: uuid.UUID, data: BlockUpdate, ctx: AppContext, current_user: User) -> BlockOut:
+    async def update_block(
+        self, block_id: uuid.UUID, data: BlockUpdate, ctx: AppContext, current_user: User
+    ) -> BlockOut:
         """Edit; ``position`` moves the block inside its chapter."""
         return await BlockService(ctx).update(current_user, block_id, data)
 

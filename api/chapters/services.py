@@ -21,12 +21,14 @@ from storage.repositories.chapters import ChapterContext, ChapterRepository
 from storage.repositories.courses import EnrollmentRepository
 
 
-async def chapter_context(session: AsyncSession, chapter_id: uuid.UUID, caller: User | None, action: CourseAction) -> ChapterContext:
+async def chapter_context(
+    session: AsyncSession, chapter_id: uuid.UUID, caller: User | None, action: CourseAction
+) -> ChapterContext:
     """The chapter, its course and the caller's enrolment, once the caller may do ``action``."""
     found = await ChapterRepository(session).with_context(chapter_id, caller.id if caller else None)
     if found is None:
         raise NotFound("no such chapter", error_code="chapter_not_found")
-    chapter, course, enrolled = found
+    _, course, enrolled = found
     try:
         authorize_course(caller, course_facts(course, enrolled), action)
     except NotFound:
@@ -56,7 +58,9 @@ class ChapterService:
         async with self.ctx.sessions() as session:
             _, facts = await load_course(session, course_id, caller)
             authorize_course(caller, facts, CourseAction.VIEW)
-            rows, total = await course_reads.chapter_page(session, course_id, caller.id if caller else None, limit, offset)
+            rows, total = await course_reads.chapter_page(
+                session, course_id, caller.id if caller else None, limit, offset
+            )
         return ChapterPage(items=[chapter_summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
     async def get(self, caller: User, chapter_id: uuid.UUID) -> ChapterOut:

@@ -42,7 +42,7 @@ class CoursesController(Controller):
         return await CourseService(ctx).create(current_user, data)
 
     @get("/", security=[{}, {"BearerToken": []}])
-    async def list_courses(  # noqa: PLR0913 - the list's filters
+    async def list_courses(
         self,
         ctx: AppContext,
         viewer: User | None,

@@ -83,8 +83,6 @@ async def _admit(session: AsyncSession, course: Course, student: User) -> None:
     """403 when the student has not completed the prerequisites, or lacks premium for a premium course."""
     unmet = await CourseRepository(session).unmet_prerequisites(course.id, student.id)
     if unmet:
-        raise Forbidden(
-            "complete every chapter of the prerequisite courses first", error_code="prerequisites_not_met"
-        )
+        raise Forbidden("complete every chapter of the prerequisite courses first", error_code="prerequisites_not_met")
     if course.is_premium and not await SubscriptionRepository(session).is_premium(student.id, utcnow()):
         raise Forbidden("this course needs a premium plan", error_code="premium_required")

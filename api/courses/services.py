@@ -23,7 +23,9 @@ def course_facts(course: Course, enrolled: bool = False) -> CourseFacts:
     return CourseFacts(teacher_id=course.teacher_id, is_published=course.is_published, enrolled=enrolled)
 
 
-async def load_course(session: AsyncSession, course_id: uuid.UUID, caller: User | None, *, lock: bool = False) -> tuple[Course, CourseFacts]:
+async def load_course(
+    session: AsyncSession, course_id: uuid.UUID, caller: User | None, *, lock: bool = False
+) -> tuple[Course, CourseFacts]:
     """The course (locked with ``lock``) and the policy's facts about it; 404 when there is none."""
     repo = CourseRepository(session)
     if lock:
@@ -66,7 +68,7 @@ class CourseService:
             out = await _detail(session, course_id, caller)
         return out
 
-    async def list(  # noqa: PLR0913 - the list's filters
+    async def list(
         self,
         caller: User | None,
         *,
@@ -130,7 +132,7 @@ async def _set_prerequisites(repo: CourseRepository, course_id: uuid.UUID, wante
         raise ValidationFailed("a course cannot require itself", error_code="prerequisite_cycle")
     unknown = set(ids) - await repo.existing(ids) if ids else set()
     if unknown:
-        raise ValidationFailed(f"no such course: {sorted(map(str, unknown))[0]}", error_code="unknown_prerequisite")
+        raise ValidationFailed(f"no such course: {min(map(str, unknown))}", error_code="unknown_prerequisite")
     if await repo.leads_back_to(ids, course_id):
         raise ValidationFailed("these prerequisites would form a cycle", error_code="prerequisite_cycle")
     await repo.set_prerequisites(course_id, ids)

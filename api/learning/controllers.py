@@ -35,7 +35,9 @@ class MyLearningController(Controller):
         return await ProgressService(ctx).my_courses(current_user, role, limit, offset)
 
     @get("/progress")
-    async def my_progress(self, ctx: AppContext, current_user: User, limit: Limit = 20, offset: Offset = 0) -> ProgressPage:
+    async def my_progress(
+        self, ctx: AppContext, current_user: User, limit: Limit = 20, offset: Offset = 0
+    ) -> ProgressPage:
         """Your progress in every course you are enrolled in, and your streak."""
         return await ProgressService(ctx).mine(current_user, limit, offset)
 

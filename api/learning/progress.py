@@ -12,7 +12,15 @@ from api.authz.principal import require_verified
 from api.chapters.services import chapter_context
 from api.context import AppContext
 from api.courses.services import load_course
-from api.learning.schemas import MyCoursePage, ProgressOut, ProgressPage, StreakOut, progress_out, studying_out, teaching_out
+from api.learning.schemas import (
+    MyCoursePage,
+    ProgressOut,
+    ProgressPage,
+    StreakOut,
+    progress_out,
+    studying_out,
+    teaching_out,
+)
 from api.ratelimit import RateLimiter, counter
 from core.errors import Conflict, NotFound
 from core.ids import utcnow
@@ -91,7 +99,9 @@ class ProgressService:
             user = await UserRepository(session).get_for_update(caller.id)
             if user is None:
                 raise NotFound("no such user", error_code="user_not_found")
-            if user.streak_reset_at and local_day(user.streak_reset_at, user.time_zone) == local_day(now, user.time_zone):
+            if user.streak_reset_at and local_day(user.streak_reset_at, user.time_zone) == local_day(
+                now, user.time_zone
+            ):
                 raise Conflict("the streak was already reset today", error_code="streak_already_reset")
             limit = self.ctx.settings.rate_limits.streak_reset
             await RateLimiter(self.ctx.redis).hit(limit, counter("streak-reset", "account", str(caller.id)))

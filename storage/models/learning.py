@@ -111,9 +111,7 @@ class ContentBlock(UUIDPrimaryKey, Timestamps, Base):
     body: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     #: A media block's recording (made by the pipeline); the recording outlives the block.
-    recording_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("recordings.id", ondelete="SET NULL"), index=True
-    )
+    recording_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("recordings.id", ondelete="SET NULL"), index=True)
     #: No foreign key here: the quizzes migration adds it with the ``quizzes`` table.
     quiz_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -137,7 +135,9 @@ class ChapterCompletion(Base):
     chapter_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("chapters.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    completed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    completed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
 
 
 class Subscription(UUIDPrimaryKey, Timestamps, Base):

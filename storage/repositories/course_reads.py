@@ -62,7 +62,7 @@ async def course_detail(session: AsyncSession, course_id: uuid.UUID, viewer_id: 
     return (await session.execute(stmt)).one_or_none()
 
 
-async def course_page(  # noqa: PLR0913 - one per filter of the list
+async def course_page(
     session: AsyncSession,
     *,
     viewer_id: uuid.UUID | None,
@@ -136,7 +136,9 @@ async def enrollment_page(
     return await _page(session, stmt, offset)
 
 
-async def teaching_page(session: AsyncSession, teacher_id: uuid.UUID, limit: int, offset: int) -> tuple[list[Row[Any]], int]:
+async def teaching_page(
+    session: AsyncSession, teacher_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[Row[Any]], int]:
     """A teacher's own courses, newest first, with chapter and student counts."""
     stmt = (
         select(

@@ -139,7 +139,9 @@ class SubscriptionRepository:
     async def is_premium(self, user_id: uuid.UUID, now: dt.datetime) -> bool:
         return bool((await self.session.execute(select(premium_active(user_id, now)))).scalar_one())
 
-    async def put(self, user_id: uuid.UUID, plan: str, period_end: dt.datetime | None, now: dt.datetime) -> Subscription:
+    async def put(
+        self, user_id: uuid.UUID, plan: str, period_end: dt.datetime | None, now: dt.datetime
+    ) -> Subscription:
         """Set the user's plan (one row per user), active from now on."""
         values = {"plan": plan, "status": SubscriptionStatus.ACTIVE, "period_end": period_end, "updated_at": now}
         stmt = (

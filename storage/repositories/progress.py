@@ -22,6 +22,7 @@ from storage.models.learning import ChapterCompletion, Course, Enrollment, Learn
 from storage.models.quizzes import Quiz, QuizAttempt
 from storage.repositories.course_reads import chapter_count, completed_count
 
+
 class Learner(Protocol):
     """Whose learning day it is (a ``User`` row is one)."""
 

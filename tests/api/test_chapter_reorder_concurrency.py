@@ -35,7 +35,9 @@ def _reorder(api: Api, editor: Account, ids: list[str], seed: int) -> list[int]:
             )
         else:
             r = api.http.patch(
-                f"/api/v1/chapters/{rng.choice(ids)}", headers=editor.headers, json={"position": rng.randint(1, CHAPTERS)}
+                f"/api/v1/chapters/{rng.choice(ids)}",
+                headers=editor.headers,
+                json={"position": rng.randint(1, CHAPTERS)},
             )
         statuses.append(r.status_code)
     return statuses
@@ -55,7 +57,9 @@ def test_concurrent_reorders_keep_positions_dense_and_unique(api: Api, base_env:
     assert len(names) == len(set(names)) == CHAPTERS + 2 * (ROUNDS // 8)
     # Deleting while the other teacher moves: still dense.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        deletes = pool.submit(lambda: [api.http.delete(f"/api/v1/chapters/{i}", headers=teacher.headers) for i in ids[:6]])
+        deletes = pool.submit(
+            lambda: [api.http.delete(f"/api/v1/chapters/{i}", headers=teacher.headers) for i in ids[:6]]
+        )
         moves = pool.submit(lambda: _reorder(api, admin, ids[6:], 3))
         assert all(r.status_code == 204 for r in deletes.result())
         assert all(s in (200, 201, 404) for s in moves.result())

@@ -73,7 +73,11 @@ def test_markdown_is_rendered_to_safe_html(api: Api, teacher: Account, course_id
     assert "<script" not in html and 'href="javascript' not in html and "<img" not in html  # all left as text
     assert "&lt;script&gt;" in html
     assert ch["content"] == nasty
-    r = api.http.post(f"/api/v1/chapters/{ch['id']}/blocks", headers=teacher.headers, json={"kind": "text", "title": "t", "body": nasty})
+    r = api.http.post(
+        f"/api/v1/chapters/{ch['id']}/blocks",
+        headers=teacher.headers,
+        json={"kind": "text", "title": "t", "body": nasty},
+    )
     block = expect(r, 201)
     assert "<script" not in block["body_html"] and "<strong>slow</strong>" in block["body_html"]
 
@@ -129,7 +133,9 @@ def test_media_blocks_need_a_ready_recording_the_teacher_may_view(
     assert video["recording_id"] == ready["id"]
     failed = unprocessable_recording(api, teacher)  # still processing here (then it would fail)
     r = api.http.post(
-        f"/api/v1/chapters/{chapter_id}/blocks", headers=teacher.headers, json={"kind": "video", "title": "x", "recording_id": failed}
+        f"/api/v1/chapters/{chapter_id}/blocks",
+        headers=teacher.headers,
+        json={"kind": "video", "title": "x", "recording_id": failed},
     )
     expect(r, 422, "recording_not_ready")
     someone_elses = unprocessable_recording(api, verified(api, base_env))
@@ -141,7 +147,9 @@ def test_media_blocks_need_a_ready_recording_the_teacher_may_view(
     expect(r, 403, "recording_not_accessible")
 
 
-def test_students_read_content_only_once_enrolled(api: Api, base_env: dict[str, str], teacher: Account, course_id: str) -> None:
+def test_students_read_content_only_once_enrolled(
+    api: Api, base_env: dict[str, str], teacher: Account, course_id: str
+) -> None:
     ch = chapter(api, teacher, course_id, "A", content="hello")
     student = verified(api, base_env)
     assert titles(api, None, course_id) == ["A"]  # the outline is public

@@ -78,11 +78,15 @@ def test_prerequisites_must_exist_and_not_form_a_cycle(api: Api, teacher: Accoun
     first = course(api, teacher)
     second = course(api, teacher, prerequisites=[first["id"]])
     assert second["prerequisites"] == [first["id"]]
-    r = api.http.patch(f"/api/v1/courses/{first['id']}", headers=teacher.headers, json={"prerequisites": [second["id"]]})
+    r = api.http.patch(
+        f"/api/v1/courses/{first['id']}", headers=teacher.headers, json={"prerequisites": [second["id"]]}
+    )
     expect(r, 422, "prerequisite_cycle")
     r = api.http.patch(f"/api/v1/courses/{first['id']}", headers=teacher.headers, json={"prerequisites": [first["id"]]})
     expect(r, 422, "prerequisite_cycle")
-    r = api.http.post("/api/v1/courses", headers=teacher.headers, json={"title": "x", "prerequisites": [str(uuid.uuid4())]})
+    r = api.http.post(
+        "/api/v1/courses", headers=teacher.headers, json={"title": "x", "prerequisites": [str(uuid.uuid4())]}
+    )
     expect(r, 422, "unknown_prerequisite")
 
 

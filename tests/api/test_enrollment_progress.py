@@ -76,14 +76,21 @@ def test_premium_courses_need_an_active_premium_plan(
     expect(enroll(api, student, c["id"]), 403, "premium_required")
     path = f"/api/v1/admin/users/{student.id}/subscription"
     past = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
-    expect(api.http.put(path, headers=admin.headers, json={"plan": "premium", "period_end": past}), 422, "invalid_period_end")
+    expect(
+        api.http.put(path, headers=admin.headers, json={"plan": "premium", "period_end": past}),
+        422,
+        "invalid_period_end",
+    )
     expect(api.http.put(path, headers=student.headers, json={"plan": "premium"}), 403, "admin_required")
     end = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).isoformat()
     sub = expect(api.http.put(path, headers=admin.headers, json={"plan": "premium", "period_end": end}), 200)
     assert (sub["plan"], sub["status"], sub["premium"]) == ("premium", "active", True)
     expect(enroll(api, student, c["id"]), 201)
     assert expect(api.http.put(path, headers=admin.headers, json={"plan": "free"}), 200)["premium"] is False
-    expect(api.http.put(f"/api/v1/admin/users/{uuid.uuid4()}/subscription", headers=admin.headers, json={"plan": "free"}), 404)
+    expect(
+        api.http.put(f"/api/v1/admin/users/{uuid.uuid4()}/subscription", headers=admin.headers, json={"plan": "free"}),
+        404,
+    )
     expect(api.http.put(path, headers=admin.headers, json={"plan": "gold"}), 422, "validation_error")
 
 
@@ -140,7 +147,12 @@ def test_usage_counts_this_months_uploads_bytes_and_processing(
     api: InlineApi, student: Account, admin: Account, clip_small: Path
 ) -> None:
     empty = expect(api.http.get("/api/v1/users/me/usage", headers=student.headers), 200)
-    assert (empty["uploads"], empty["stored_bytes"], empty["processing_seconds"], empty["quiz_attempts"]) == (0, 0, 0, 0)
+    assert (empty["uploads"], empty["stored_bytes"], empty["processing_seconds"], empty["quiz_attempts"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
     api.process(student, clip_small)
     used = expect(api.http.get("/api/v1/users/me/usage", headers=student.headers), 200)
     assert used["uploads"] == 1 and used["stored_bytes"] > clip_small.stat().st_size and used["processing_seconds"] > 0

@@ -46,7 +46,9 @@ class World:
 
     def fresh_block(self) -> str:
         r = self.api.http.post(
-            f"/api/v1/chapters/{self.chapter_id}/blocks", headers=self.teacher.headers, json={"kind": "text", "title": "t"}
+            f"/api/v1/chapters/{self.chapter_id}/blocks",
+            headers=self.teacher.headers,
+            json={"kind": "text", "title": "t"},
         )
         return expect(r, 201)["id"]
 

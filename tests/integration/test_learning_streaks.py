@@ -48,7 +48,9 @@ def utc(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, minute, tzinfo=dt.UTC)
 
 
-async def test_activity_on_both_sides_of_midnight_is_two_days(learning_sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_activity_on_both_sides_of_midnight_is_two_days(
+    learning_sessions: async_sessionmaker[AsyncSession],
+) -> None:
     user = await _user(learning_sessions, "UTC")
     await _learn(learning_sessions, user, utc(10, 23, 55), utc(11, 0, 5))
     assert await _streak(learning_sessions, user, utc(11, 0, 10)) == 2
@@ -56,7 +58,9 @@ async def test_activity_on_both_sides_of_midnight_is_two_days(learning_sessions:
     assert await _streak(learning_sessions, user, utc(13, 0, 1)) == 0  # a whole day missed
 
 
-async def test_the_same_moments_are_one_day_in_another_time_zone(learning_sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_the_same_moments_are_one_day_in_another_time_zone(
+    learning_sessions: async_sessionmaker[AsyncSession],
+) -> None:
     # 14:30 and 23:30 UTC on the 10th are both the 11th in Tokyo (UTC+9) from 15:00 UTC on.
     tokyo = await _user(learning_sessions, "Asia/Tokyo")
     await _learn(learning_sessions, tokyo, utc(10, 15, 30), utc(10, 23, 30))

@@ -25,7 +25,7 @@ UNVERIFIED = Caller(uuid.uuid4(), "student", email_verified=False)
 ADMIN = Caller(uuid.uuid4(), "admin")
 
 
-def outcome(check) -> str:  # noqa: ANN001
+def outcome(check) -> str:
     try:
         check()
     except CadenzaError as exc:

@@ -1,0 +1,85 @@
+"""Learning lists and progress cost a constant number of statements, whatever the course's size.
+
+A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the chapters page,
+the enrolments page, a student's and a teacher's courses, a course's progress and all of a
+student's progress each send exactly as many statements (account check included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.app import create_app
+from core.settings import Settings
+from storage.db import create_engine, create_session_factory
+from tests.integration import reads_support as seed
+from tests.integration.learning_support import seed_course
+from tests.integration.test_read_statements import counted_statements
+
+pytestmark = pytest.mark.asyncio
+
+#: An upper bound too, so a constant but wasteful read still fails.
+MAX_STATEMENTS = 5
+
+
+@pytest.fixture(scope="module")
+async def learning_sessions(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(settings.database, pool_size=2)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client
+
+
+def reads(course_id: object) -> dict[str, tuple[str, str]]:
+    """name → (who asks, path)."""
+    return {
+        "chapters page": ("student", f"/api/v1/courses/{course_id}/chapters?limit=100"),
+        "enrolments page": ("teacher", f"/api/v1/courses/{course_id}/enrollments?limit=100"),
+        "my courses (student)": ("student", "/api/v1/users/me/courses?limit=100"),
+        "my courses (teacher)": ("teacher", "/api/v1/users/me/courses?limit=100"),
+        "course progress": ("student", f"/api/v1/courses/{course_id}/progress"),
+        "my progress": ("student", "/api/v1/users/me/progress?limit=100"),
+    }
+
+
+async def _count(client: AsyncTestClient, who: seed.Account, path: str) -> tuple[int, dict]:
+    await client.get(path, headers=who.headers)  # connections made, statements prepared
+    with counted_statements() as statements:
+        r = await client.get(path, headers=who.headers)
+    assert r.status_code == 200, r.text
+    return len(statements), r.json()
+
+
+async def test_big_and_small_courses_cost_the_same_statements(
+    client: AsyncTestClient, learning_sessions: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    counts = {}
+    for size, (chapters, students) in {"small": (3, 2), "big": (200, 2000)}.items():
+        teacher = await seed.account(learning_sessions, settings, "teacher")
+        student = await seed.account(learning_sessions, settings)
+        course = await seed_course(
+            learning_sessions, teacher.id, chapters=chapters, students=students, learner_id=student.id, completed=2
+        )
+        for _ in range(4 if size == "big" else 0):  # the student takes other courses too
+            await seed_course(
+                learning_sessions, teacher.id, chapters=50, students=0, learner_id=student.id, completed=5
+            )
+        who = {"student": student, "teacher": teacher}
+        for name, (role, path) in reads(course.id).items():
+            counts[(size, name)], body = await _count(client, who[role], path)
+            if size == "big" and name == "enrolments page":
+                assert body["total"] == 2001 and len(body["items"]) == 100
+            if size == "big" and name == "course progress":
+                assert (body["completed_chapters"], body["total_chapters"], body["percent"]) == (2, 200, 1.0)
+    print({name: n for (size, name), n in counts.items() if size == "big"})  # shown with -s
+    for name in reads(None):
+        assert counts[("big", name)] == counts[("small", name)] <= MAX_STATEMENTS, (name, counts)
