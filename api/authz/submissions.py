@@ -23,8 +23,8 @@ import enum
 import uuid
 from dataclasses import dataclass
 
-from api.authz.principal import Principal
 from api.authz.courses import CourseFacts, is_course_staff
+from api.authz.principal import Principal
 from core.errors import Forbidden, NotFound, Unauthorized
 from storage.models.users import Role
 

@@ -69,7 +69,9 @@ class AttemptService:
                 await record_learning_activity(session, caller, now)
         except IntegrityError:
             # Another attempt of the same student took this number first.
-            raise Conflict("another attempt at this quiz was just made; try again", error_code="attempt_conflict") from None
+            raise Conflict(
+                "another attempt at this quiz was just made; try again", error_code="attempt_conflict"
+            ) from None
         return attempt_out(attempt)
 
     async def _count(self, caller: User) -> None:
@@ -78,7 +80,9 @@ class AttemptService:
             await RateLimiter(self.ctx.redis).hit(limit, counter("quiz-attempts", "account", str(caller.id)))
         except RateLimited as exc:
             raise RateLimited(
-                "you have attempted quizzes as often as allowed for now", error_code="too_many_attempts", headers=exc.headers
+                "you have attempted quizzes as often as allowed for now",
+                error_code="too_many_attempts",
+                headers=exc.headers,
             ) from None
 
     async def list(
@@ -90,7 +94,9 @@ class AttemptService:
             allowed = authorize_quiz(caller, facts, QuizAction.VIEW)
             if QuizAction.SEE_ANSWERS not in allowed:
                 if user_id not in (None, caller.id):
-                    raise Forbidden("only the course's teacher sees other students' attempts", error_code="not_course_teacher")
+                    raise Forbidden(
+                        "only the course's teacher sees other students' attempts", error_code="not_course_teacher"
+                    )
                 user_id = caller.id
             repo = AttemptRepository(session)
             total, attempts = await repo.page(quiz_id, user_id, limit=limit, offset=offset)

@@ -7,8 +7,8 @@ import uuid
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.authz.principal import require_verified
 from api.authz.courses import CourseFacts
+from api.authz.principal import require_verified
 from api.authz.quizzes import QuizAction, authorize_quiz, require_premium
 from api.context import AppContext
 from api.quizzes.questions import validate_questions

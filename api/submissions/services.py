@@ -18,8 +18,8 @@ import msgspec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.authz.principal import require_verified
 from api.authz.courses import CourseFacts
+from api.authz.principal import require_verified
 from api.authz.submissions import SubmissionAction, SubmissionFacts, authorize_submission, authorize_submit
 from api.context import AppContext
 from api.notifications.sender import Notifications
@@ -95,7 +95,9 @@ class SubmissionService:
             raise ValidationFailed("work is handed in to assignment blocks only", error_code="not_an_assignment")
         submission_id = new_id()
 
-        async def attach(session: AsyncSession, recording: Recording, job_id: uuid.UUID, fields: dict[str, str]) -> None:
+        async def attach(
+            session: AsyncSession, recording: Recording, job_id: uuid.UUID, fields: dict[str, str]
+        ) -> None:
             submission = Submission(
                 id=submission_id, block_id=block_id, student_id=caller.id, recording_id=recording.id, note=_note(fields)
             )
@@ -113,7 +115,13 @@ class SubmissionService:
             return await _body(session, submission, result.job_id)
 
     async def _authorized(
-        self, session: AsyncSession, caller: User, submission_id: uuid.UUID, action: SubmissionAction, *, for_update: bool = False
+        self,
+        session: AsyncSession,
+        caller: User,
+        submission_id: uuid.UUID,
+        action: SubmissionAction,
+        *,
+        for_update: bool = False,
     ) -> Submission:
         found = await SubmissionRepository(session).with_teacher(submission_id, for_update=for_update)
         if found is None:
@@ -125,10 +133,16 @@ class SubmissionService:
 
     async def replace(self, caller: User, submission_id: uuid.UUID, body: FormBody) -> SubmissionOut:
         async with self.ctx.sessions() as session:
-            old_recording_id = (await self._authorized(session, caller, submission_id, SubmissionAction.REPLACE)).recording_id
+            old_recording_id = (
+                await self._authorized(session, caller, submission_id, SubmissionAction.REPLACE)
+            ).recording_id
 
-        async def attach(session: AsyncSession, recording: Recording, job_id: uuid.UUID, fields: dict[str, str]) -> None:
-            submission = await self._authorized(session, caller, submission_id, SubmissionAction.REPLACE, for_update=True)
+        async def attach(
+            session: AsyncSession, recording: Recording, job_id: uuid.UUID, fields: dict[str, str]
+        ) -> None:
+            submission = await self._authorized(
+                session, caller, submission_id, SubmissionAction.REPLACE, for_update=True
+            )
             if submission.recording_id != old_recording_id:
                 raise Conflict("the submission's file was just replaced; try again", error_code="submission_changed")
             note = _note(fields)
@@ -141,14 +155,19 @@ class SubmissionService:
         try:
             await RecordingService(self.ctx).delete(caller, old_recording_id)
         except CadenzaError as exc:  # already gone, or storage hiccup: the student keeps it
-            log.warning("replaced submission file not deleted", extra={"recording_id": str(old_recording_id), "error": exc.error_code})
+            log.warning(
+                "replaced submission file not deleted",
+                extra={"recording_id": str(old_recording_id), "error": exc.error_code},
+            )
         async with self.ctx.sessions() as session:
             submission = await self._authorized(session, caller, submission_id, SubmissionAction.VIEW)
             return await _body(session, submission, result.job_id)
 
     async def withdraw(self, caller: User, submission_id: uuid.UUID) -> None:
         async with self.ctx.sessions.begin() as session:
-            submission = await self._authorized(session, caller, submission_id, SubmissionAction.DELETE, for_update=True)
+            submission = await self._authorized(
+                session, caller, submission_id, SubmissionAction.DELETE, for_update=True
+            )
             await SubmissionRepository(session).delete(submission)
 
     async def grade(self, caller: User, submission_id: uuid.UUID, data: SubmissionGrade) -> SubmissionOut:
@@ -170,7 +189,11 @@ class SubmissionService:
                 title=f"Your submission was graded: {submission.grade}/100"
                 if submission.grade is not None
                 else "Your teacher left feedback on your submission",
-                data={"submission_id": str(submission.id), "block_id": str(submission.block_id), "grade": submission.grade},
+                data={
+                    "submission_id": str(submission.id),
+                    "block_id": str(submission.block_id),
+                    "grade": submission.grade,
+                },
                 dedupe_key=f"submission.graded:{submission.id}:{digest}",
             )
             body = await _body(session, submission)

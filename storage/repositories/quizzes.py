@@ -44,7 +44,9 @@ class QuizRepository:
 
     async def with_course(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> tuple[Quiz, CourseRow] | None:
         """The quiz and its course's facts for ``user_id``, in one statement."""
-        stmt = select(Quiz, *course_columns(user_id)).join(Course, Course.id == Quiz.course_id).where(Quiz.id == quiz_id)
+        stmt = (
+            select(Quiz, *course_columns(user_id)).join(Course, Course.id == Quiz.course_id).where(Quiz.id == quiz_id)
+        )
         row = (await self.session.execute(stmt)).first()
         return (row[0], CourseRow(*row[1:])) if row else None
 
@@ -82,7 +84,11 @@ class AttemptRepository:
         where = self._where(quiz_id, user_id)
         total = (await self.session.execute(select(func.count()).select_from(QuizAttempt).where(*where))).scalar_one()
         stmt: Select[tuple[QuizAttempt]] = (
-            select(QuizAttempt).where(*where).order_by(QuizAttempt.created_at.desc(), QuizAttempt.id).limit(limit).offset(offset)
+            select(QuizAttempt)
+            .where(*where)
+            .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id)
+            .limit(limit)
+            .offset(offset)
         )
         return total, (await self.session.execute(stmt)).scalars().all()
 
@@ -99,7 +105,5 @@ class AttemptRepository:
 
 async def quiz_in_chapters_course(session: AsyncSession, quiz_id: uuid.UUID, chapter_id: uuid.UUID) -> bool:
     """Whether the quiz belongs to the course of the chapter (a quiz block points at its own course's quiz)."""
-    stmt = select(
-        exists().where(Quiz.id == quiz_id, Chapter.id == chapter_id, Quiz.course_id == Chapter.course_id)
-    )
+    stmt = select(exists().where(Quiz.id == quiz_id, Chapter.id == chapter_id, Quiz.course_id == Chapter.course_id))
     return bool((await session.execute(stmt)).scalar_one())

@@ -19,7 +19,6 @@ from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 from storage.db import ReadDatabase
 from storage.models.jobs import Job
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
-from storage.repositories.submissions import taught_submission
 from storage.models.users import Role, User
 from storage.repositories.reads import (
     CallerRow,
@@ -31,6 +30,7 @@ from storage.repositories.reads import (
     json_page,
     table_columns,
 )
+from storage.repositories.submissions import taught_submission
 
 
 class RenditionView(msgspec.Struct, frozen=True):

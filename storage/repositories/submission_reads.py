@@ -23,7 +23,6 @@ from storage.models.submissions import Submission
 from storage.models.users import Role, User
 from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_json, decode, json_object, json_page
 
-
 #: The keys of each item, in the field order of ``api``'s ``SubmissionOut`` (a test keeps them equal).
 SUBMISSION_FIELDS = (
     "id", "block_id", "student", "recording_id", "job_id", "status", "note", "grade", "feedback", "created_at",
@@ -54,7 +53,11 @@ def _block_facts() -> ColumnElement[str]:
     }
     return (
         select(as_text(json_object(BlockFacts.__struct_fields__, columns)))
-        .select_from(blocks.join(chapters, chapters.c.id == blocks.c.chapter_id).join(courses, courses.c.id == chapters.c.course_id))
+        .select_from(
+            blocks.join(chapters, chapters.c.id == blocks.c.chapter_id).join(
+                courses, courses.c.id == chapters.c.course_id
+            )
+        )
         .where(blocks.c.id == _BLOCK)
         .scalar_subquery()
     )
@@ -98,7 +101,9 @@ async def submission_page(
 ) -> tuple[CallerRow | None, BlockFacts | None, int, msgspec.Raw]:
     """The caller's account, the block's facts, how many submissions the caller may list and one
     page of them (JSON of ``SUBMISSION_FIELDS``), newest first."""
-    caller, block, total, items = await db.fetch_row(_PAGE, sub=caller_id, block_id=block_id, limit=limit, offset=offset)
+    caller, block, total, items = await db.fetch_row(
+        _PAGE, sub=caller_id, block_id=block_id, limit=limit, offset=offset
+    )
     return decode(caller, CallerRow), decode(block, BlockFacts), total, msgspec.Raw(items.encode())
 
 

@@ -20,9 +20,11 @@ class BlockRow:
     course: CourseRow
 
 
-def _block_course():  # noqa: ANN202 - a join chain reused by both lookups
-    return select(ContentBlock.kind).join(Chapter, Chapter.id == ContentBlock.chapter_id).join(
-        Course, Course.id == Chapter.course_id
+def _block_course():
+    return (
+        select(ContentBlock.kind)
+        .join(Chapter, Chapter.id == ContentBlock.chapter_id)
+        .join(Course, Course.id == Chapter.course_id)
     )
 
 
@@ -41,7 +43,9 @@ class SubmissionRepository:
         self.session.add(submission)
         await self.session.flush()
 
-    async def with_teacher(self, submission_id: uuid.UUID, *, for_update: bool = False) -> tuple[Submission, uuid.UUID] | None:
+    async def with_teacher(
+        self, submission_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[Submission, uuid.UUID] | None:
         """The submission and its course's teacher."""
         stmt = (
             select(Submission, Course.teacher_id)

@@ -18,13 +18,14 @@ from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import verified
 
 
-@pytest.fixture
-def teacher(api: Api, base_env: dict[str, str]) -> Account:
+# Fixtures for the test modules that import them (``teacher``, ``student``: verified accounts).
+@pytest.fixture(name="teacher")
+def teacher_fixture(api: Api, base_env: dict[str, str]) -> Account:
     return verified(api, base_env, "teacher")
 
 
-@pytest.fixture
-def student(api: Api, base_env: dict[str, str]) -> Account:
+@pytest.fixture(name="student")
+def student_fixture(api: Api, base_env: dict[str, str]) -> Account:
     return verified(api, base_env)
 
 
@@ -46,7 +47,12 @@ def course(database_url: str, teacher: Account, *, published: bool = True) -> Co
         "INSERT INTO courses (id, teacher_id, title, is_published) VALUES ($1, $2, 'Scales', $3)",
         course_id, uuid.UUID(teacher.id), published,
     )  # fmt: skip
-    sql(database_url, "INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $2, 1, 'One')", chapter_id, course_id)
+    sql(
+        database_url,
+        "INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $2, 1, 'One')",
+        chapter_id,
+        course_id,
+    )
     return Course(str(course_id), teacher, str(chapter_id))
 
 
@@ -107,11 +113,15 @@ def submit(
     return _send(api, "POST", f"/api/v1/blocks/{block_id}/submissions", caller, content, note)
 
 
-def replace(api: Api, caller: Account | None, submission_id: str, content: bytes | Path = b"other" * 100) -> httpx.Response:
+def replace(
+    api: Api, caller: Account | None, submission_id: str, content: bytes | Path = b"other" * 100
+) -> httpx.Response:
     return _send(api, "PUT", f"/api/v1/submissions/{submission_id}/file", caller, content, None)
 
 
-def _send(api: Api, method: str, url: str, caller: Account | None, content: bytes | Path, note: str | None) -> httpx.Response:
+def _send(
+    api: Api, method: str, url: str, caller: Account | None, content: bytes | Path, note: str | None
+) -> httpx.Response:
     headers = caller.headers if caller else {}
     data = {"note": note} if note is not None else {}
     body = content.read_bytes() if isinstance(content, Path) else content

@@ -96,7 +96,9 @@ MATRIX = {
     "withdraw":         (NOT_SUBMITTER, GONE,         "204",         GONE,          LOGIN,     GONE,          "204"),
     "grade":            ("200",        GONE,          TEACHER_ONLY,  GONE,          LOGIN,     GONE,          "200"),
 }  # fmt: skip
-CELLS = [(action, caller, expected) for action, row in MATRIX.items() for caller, expected in zip(CALLERS, row, strict=True)]
+CELLS = [
+    (action, caller, expected) for action, row in MATRIX.items() for caller, expected in zip(CALLERS, row, strict=True)
+]
 
 
 def _outcome(r: httpx.Response) -> str:

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
+from tests.api.quiz_support import (  # noqa: F401 - the fixtures
     RIGHT,
     attempt,
     block,
@@ -17,9 +17,9 @@ from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
     expect_error,
     premium,
     quiz,
-    student,
+    student_fixture,
     submit,
-    teacher,
+    teacher_fixture,
 )
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
@@ -80,7 +80,9 @@ def test_other_quiz_fields_are_validated(api: Api, base_env: dict[str, str], tea
     expect_error(create_quiz(api, c, surprise=True), 422, "validation_error")
 
 
-def test_an_attempt_is_graded_on_the_server(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+def test_an_attempt_is_graded_on_the_server(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
     db = base_env["DATABASE_URL"]
     c = course(db, teacher)
     enroll(db, c, student)
@@ -153,7 +155,9 @@ def test_max_attempts_is_enforced(api: Api, base_env: dict[str, str], teacher: A
     expect_error(attempt(api, student, quiz_id, RIGHT), 409, "attempts_exhausted")
 
 
-def test_attempts_are_rate_limited_per_user(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+def test_attempts_are_rate_limited_per_user(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
     c = course(base_env["DATABASE_URL"], teacher)
     enroll(base_env["DATABASE_URL"], c, student)
     quiz_id = quiz(api, c)
@@ -164,7 +168,9 @@ def test_attempts_are_rate_limited_per_user(api: Api, base_env: dict[str, str], 
     assert api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()["total"] == 10
 
 
-def test_premium_quizzes_need_a_premium_plan(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+def test_premium_quizzes_need_a_premium_plan(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
     db = base_env["DATABASE_URL"]
     c = course(db, teacher)
     enroll(db, c, student)

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import InlineApi
-from tests.api.quiz_support import (  # noqa: F401 - teacher, student: fixtures
+from tests.api.quiz_support import (  # noqa: F401 - the fixtures
     block,
     course,
     enroll,
     expect_error,
     replace,
-    student,
+    student_fixture,
     submit,
-    teacher,
+    teacher_fixture,
 )
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import notifications, verified
@@ -43,7 +43,12 @@ def test_a_submission_is_processed_and_the_teacher_watches_it(
     r = submit(api, student, block_id, clip_small, note="second take, slower")
     assert r.status_code == 202, r.text
     body = r.json()
-    assert (body["block_id"], body["status"], body["note"], body["grade"]) == (block_id, "processing", "second take, slower", None)
+    assert (body["block_id"], body["status"], body["note"], body["grade"]) == (
+        block_id,
+        "processing",
+        "second take, slower",
+        None,
+    )
     assert body["student"] == {"id": student.id, "username": student.username, "display_name": None}
     job = api.wait_job(student, body["job_id"])  # the same pipeline as any upload, run in-process
     assert job["state"] == "succeeded", job
@@ -78,7 +83,9 @@ def test_the_teacher_lists_everyones_a_student_their_own_in_one_statement(
     assert len(statements) == 1, statements
 
 
-def test_only_assignment_blocks_take_work(api: Api, base_env: dict[str, str], teacher: Account, student: Account) -> None:
+def test_only_assignment_blocks_take_work(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
     db = base_env["DATABASE_URL"]
     c = course(db, teacher)
     enroll(db, c, student)
@@ -141,7 +148,9 @@ def test_withdrawing_or_deleting_the_course_leaves_the_recording_to_the_student(
     withdrawn = submit(api, student, block(db, c)).json()
     kept = submit(api, student, block(db, c)).json()
 
-    expect_error(api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=teacher.headers), 403, "not_submitter")
+    expect_error(
+        api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=teacher.headers), 403, "not_submitter"
+    )
     assert api.http.delete(f"/api/v1/submissions/{withdrawn['id']}", headers=student.headers).status_code == 204
     assert _listing(api, student, withdrawn["block_id"]) == []
     assert api.recording(student, withdrawn["recording_id"])["owner_id"] == student.id

@@ -63,7 +63,9 @@ def test_quiz_rules(caller: Caller | None, course: CourseFacts, expected: dict[Q
         (ADMIN, True, False, OK),
     ],
 )
-def test_premium_quizzes_need_a_premium_plan(caller: Caller, is_premium: bool, has_premium: bool, expected: str) -> None:
+def test_premium_quizzes_need_a_premium_plan(
+    caller: Caller, is_premium: bool, has_premium: bool, expected: str
+) -> None:
     assert outcome(lambda: require_premium(caller, facts_for(caller, PUBLISHED), is_premium, has_premium)) == expected
 
 

@@ -12,7 +12,7 @@ from core.errors import CadenzaError
 from core.limits import RateLimit, limits_from_env
 
 
-def q(kind: str, answer: object, options: list[str] | None = None, points: int = 1, id: str = "q") -> QuestionIn:  # noqa: A002
+def q(kind: str, answer: object, options: list[str] | None = None, points: int = 1, id: str = "q") -> QuestionIn:
     return QuestionIn(id=id, text="?", kind=kind, answer=answer, options=options, points=points)  # type: ignore[arg-type]
 
 
