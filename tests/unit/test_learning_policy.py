@@ -17,6 +17,9 @@ from api.authz.submissions import (
     authorize_submission,
     authorize_submit,
 )
+from api.relationships.schemas import PersonOut
+from api.submissions.schemas import SubmissionOut
+from storage.repositories.submission_reads import PERSON_FIELDS, SUBMISSION_FIELDS
 from tests.unit.test_policy import ADMIN, OWNER, STUDENT, TEACHER, TEACHER_2, Caller, outcome
 
 ENROLLED = Caller(uuid.uuid4(), "student")
@@ -116,3 +119,8 @@ def test_the_teacher_of_a_submission_views_the_students_recording_and_nothing_mo
     assert authorize_recording(TEACHER, facts, RecordingAction.VIEW) == frozenset({RecordingAction.VIEW})
     assert outcome(lambda: authorize_recording(TEACHER, facts, RecordingAction.DELETE)) == "403 not_owner"
     assert outcome(lambda: authorize_recording(None, facts, RecordingAction.VIEW)) == "404 recording_not_found"
+
+
+def test_the_submission_json_has_exactly_the_fields_of_a_submission_body() -> None:
+    assert SubmissionOut.__struct_fields__ == SUBMISSION_FIELDS
+    assert PersonOut.__struct_fields__ == PERSON_FIELDS
