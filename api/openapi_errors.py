@@ -20,6 +20,8 @@ from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from api.learning.openapi import LEARNING_ERRORS
+
 __all__ = ["EXTRA", "ErrorBody", "declare_error_responses"]
 
 
@@ -92,6 +94,7 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "DELETE /api/v1/submissions/{submission_id:uuid}": (403,),
     "PATCH /api/v1/submissions/{submission_id:uuid}": (403,),
 }
+EXTRA.update(LEARNING_ERRORS)
 
 
 def declare_error_responses(app: Litestar, extra: dict[str, tuple[int, ...]] = EXTRA) -> None:

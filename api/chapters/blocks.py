@@ -8,11 +8,12 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz.courses import CourseAction, authorize_course
-from api.authz.recordings import RecordingAction, RecordingFacts, recording_permissions
+from api.authz.recordings import VIEWER_PERMISSIONS, RecordingAction, RecordingFacts, recording_permissions
 from api.chapters.schemas import BlockCreate, BlockOut, BlockPage, BlockUpdate, block_out
 from api.chapters.services import chapter_context
 from api.context import AppContext
 from api.courses.services import course_facts
+from api.recordings.presenter import present
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.ids import utcnow
 from core.markdown import render_markdown
@@ -48,18 +49,19 @@ class BlockService:
                 due_at=data.due_at,
             )
             await repo.insert(block, data.position)
-            return block_out(block)
+            return (await self._present(session, [block]))[0]
 
     async def list(self, caller: User, chapter_id: uuid.UUID, limit: int, offset: int) -> BlockPage:
         async with self.ctx.sessions() as session:
             await chapter_context(session, chapter_id, caller, CourseAction.STUDY)
             blocks, total = await BlockRepository(session).page(chapter_id, limit, offset)
-        return BlockPage(items=[block_out(b) for b in blocks], total=total, limit=limit, offset=offset)
+            items = await self._present(session, blocks)
+        return BlockPage(items=items, total=total, limit=limit, offset=offset)
 
     async def get(self, caller: User, block_id: uuid.UUID) -> BlockOut:
         async with self.ctx.sessions() as session:
             block = await _authorized(session, caller, block_id, CourseAction.STUDY)
-        return block_out(block)
+            return (await self._present(session, [block]))[0]
 
     async def update(self, caller: User, block_id: uuid.UUID, data: BlockUpdate) -> BlockOut:
         async with self.ctx.sessions.begin() as session:
@@ -82,7 +84,7 @@ class BlockService:
                 await repo.move(block, data.position)
             block.updated_at = utcnow()
             await session.flush()
-            return block_out(block)
+            return (await self._present(session, [block]))[0]
 
     async def delete(self, caller: User, block_id: uuid.UUID) -> None:
         async with self.ctx.sessions.begin() as session:
@@ -90,6 +92,19 @@ class BlockService:
             repo = BlockRepository(session)
             await repo.lock_chapter(block.chapter_id)
             await repo.remove(await _current(repo, block_id))
+
+    async def _present(self, session: AsyncSession, blocks: list[ContentBlock]) -> list[BlockOut]:
+        """The blocks' bodies, media blocks with their recording as a viewer sees it: the course's
+        policy (``STUDY``) already let the caller read them, so its students get the media URLs."""
+        recordings = await BlockRepository(session).recordings({b.recording_id for b in blocks if b.recording_id})
+        out = []
+        for block in blocks:
+            body = block_out(block)
+            recording = recordings.get(block.recording_id) if block.recording_id else None
+            if recording is not None:
+                body.media = await present(self.ctx, recording, None, VIEWER_PERMISSIONS)
+            out.append(body)
+        return out
 
 
 async def _authorized(session: AsyncSession, caller: User, block_id: uuid.UUID, action: CourseAction) -> ContentBlock:

@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from api.fields import line, text
+from api.courses.schemas import Title
+from api.fields import text
+from api.recordings.schemas import RecordingOut
 from storage.models.learning import Chapter, ContentBlock
 
-Title = Annotated[str, line(min_length=1, max_length=200)]
 Description = Annotated[str, text(max_length=20000)]
 Markdown = Annotated[str, text(max_length=200_000)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
@@ -125,6 +126,9 @@ class BlockOut(msgspec.Struct):
     due_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    #: A media block's recording as a viewer sees it (renditions and signed URLs), for whoever
+    #: may read the block; ``null`` while it is not ready or after it was deleted.
+    media: RecordingOut | None = None
 
 
 class BlockPage(msgspec.Struct):

@@ -28,6 +28,7 @@ from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
+from api.recordings.controllers import OPTIONAL_TOKEN
 from storage.models.users import User
 
 
@@ -41,7 +42,7 @@ class CoursesController(Controller):
         """A new course taught by the caller (teachers and admins; verified e-mail)."""
         return await CourseService(ctx).create(current_user, data)
 
-    @get("/", security=[{}, {"BearerToken": []}])
+    @get("/", security=OPTIONAL_TOKEN)
     async def list_courses(
         self,
         ctx: AppContext,
@@ -57,7 +58,7 @@ class CoursesController(Controller):
             viewer, instrument=instrument, teacher_id=teacher_id, q=q, limit=limit, offset=offset
         )
 
-    @get("/{course_id:uuid}", security=[{}, {"BearerToken": []}])
+    @get("/{course_id:uuid}", security=OPTIONAL_TOKEN)
     async def get_course(self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None) -> CourseOut:
         """A published course, or a draft for its teacher."""
         return await CourseService(ctx).get(viewer, course_id)
@@ -81,7 +82,7 @@ class CoursesController(Controller):
         """Add a chapter at ``position`` (default: last); the chapters from there on move down one."""
         return await ChapterService(ctx).create(current_user, course_id, data)
 
-    @get("/{course_id:uuid}/chapters", security=[{}, {"BearerToken": []}])
+    @get("/{course_id:uuid}/chapters", security=OPTIONAL_TOKEN)
     async def list_chapters(
         self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None, limit: Limit = 50, offset: Offset = 0
     ) -> ChapterPage:

@@ -12,7 +12,8 @@ from api.fields import line, text
 from api.relationships.schemas import PersonOut, person_out
 from storage.repositories.progress import percent
 
-Title = Annotated[str, line(min_length=1, max_length=200)]
+#: One line with something besides spaces in it.
+Title = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$")]
 Description = Annotated[str, text(max_length=20000)]
 Instrument = Annotated[str, line(min_length=1, max_length=40)]
 Level = Literal["beginner", "intermediate", "advanced", "professional"]

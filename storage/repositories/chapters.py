@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, over, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.learning import Chapter, ContentBlock, Course
+from storage.models.recordings import Recording, RecordingStatus
 from storage.repositories.courses import enrolled_in
 from storage.repositories.positions import Ordered
 
@@ -98,6 +99,13 @@ class BlockRepository:
     async def remove(self, block: ContentBlock) -> None:
         await self.session.execute(delete(ContentBlock).where(ContentBlock.id == block.id))
         await BLOCKS.close_gap(self.session, block.chapter_id, block.position)
+
+    async def recordings(self, recording_ids: set[uuid.UUID]) -> dict[uuid.UUID, Recording]:
+        """The blocks' recordings that are ready, with their renditions (two statements for any number)."""
+        if not recording_ids:
+            return {}
+        stmt = select(Recording).where(Recording.id.in_(recording_ids), Recording.status == RecordingStatus.READY)
+        return {r.id: r for r in (await self.session.execute(stmt)).scalars()}
 
     async def page(self, chapter_id: uuid.UUID, limit: int, offset: int) -> tuple[list[ContentBlock], int]:
         """One page of the chapter's blocks in order, and how many there are (one statement)."""

@@ -131,6 +131,15 @@ def test_media_blocks_need_a_ready_recording_the_teacher_may_view(
     _, ready = api.process(teacher, clip_small, title="demo")
     video = _block(api, teacher, chapter_id, "demo", kind="video", recording_id=ready["id"])
     assert video["recording_id"] == ready["id"]
+    # Enrolled students get the media (signed URLs) with the block, though the recording is not shared with them.
+    student = verified(api, base_env)
+    expect(api.http.get(f"/api/v1/recordings/{ready['id']}", headers=student.headers), 404)
+    expect(enroll(api, student, course_id), 201)
+    (item,) = expect(api.http.get(f"/api/v1/chapters/{chapter_id}/blocks", headers=student.headers), 200)["items"]
+    assert item["media"]["id"] == ready["id"] and item["media"]["job_id"] is None
+    rendition = item["media"]["renditions"][0]
+    media = api.http.get(rendition["url"], headers={"Range": "bytes=0-99"})
+    assert media.status_code == 206 and len(media.content) == 100
     failed = unprocessable_recording(api, teacher)  # still processing here (then it would fail)
     r = api.http.post(
         f"/api/v1/chapters/{chapter_id}/blocks",

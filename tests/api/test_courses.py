@@ -67,7 +67,14 @@ def test_edit_changes_fields_and_null_clears(api: Api, teacher: Account) -> None
 
 @pytest.mark.parametrize(
     "body",
-    [{"title": ""}, {"title": "x" * 201}, {"level": "expert"}, {"prerequisites": ["nope"]}, {"is_premium": "yes"}],
+    [
+        {"title": ""},
+        {"title": "   "},
+        {"title": "x" * 201},
+        {"level": "expert"},
+        {"prerequisites": ["nope"]},
+        {"is_premium": "yes"},
+    ],
 )
 def test_bad_course_input_is_a_4xx_with_a_code(api: Api, teacher: Account, body: dict) -> None:
     r = api.http.post("/api/v1/courses", headers=teacher.headers, json={"title": "ok", **body})
