@@ -13,10 +13,8 @@ from api.fields import Limit, Offset
 from api.quizzes.attempts import AttemptService
 from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage, QuizCreate, QuizOut, QuizPage, QuizPublicOut
 from api.quizzes.services import QuizService
+from api.recordings.controllers import OPTIONAL_TOKEN
 from storage.models.users import User
-
-#: OpenAPI: a token is optional (a published course's quiz list); ``{}`` is the "no security" alternative.
-OPTIONAL_TOKEN = [{}, {"BearerToken": []}]
 
 
 async def _optional_caller(request: Request, ctx: AppContext) -> User | None:
