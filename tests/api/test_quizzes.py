@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -204,3 +205,19 @@ def test_an_unverified_teacher_may_not_write(api: Api, base_env: dict[str, str],
     submission = submit(api, student, block(db, c)).json()
     r = api.http.patch(f"/api/v1/submissions/{submission['id']}", headers=unverified.headers, json={"grade": 50})
     expect_error(r, 403, "email_not_verified")
+
+
+def test_concurrent_attempts_cannot_pass_max_attempts(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
+    c = course(base_env["DATABASE_URL"], teacher)
+    enroll(base_env["DATABASE_URL"], c, student)
+    quiz_id = quiz(api, c, max_attempts=1)
+    # When four attempts arrive at once (the app serves them concurrently on its event loop)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: attempt(api, student, quiz_id, RIGHT), range(4)))
+    # Then one is graded and the others are refused: by the limit, or by the attempt number taken
+    codes = sorted((r.status_code, r.json().get("error_code")) for r in answers)
+    assert codes[0] == (201, None) and all(code[0] == 409 for code in codes[1:]), codes
+    assert {code[1] for code in codes[1:]} <= {"attempts_exhausted", "attempt_conflict"}
+    assert api.http.get(f"/api/v1/quizzes/{quiz_id}/attempts", headers=student.headers).json()["total"] == 1
