@@ -37,7 +37,8 @@ class BlockService:
             await chapter_context(session, chapter_id, caller, CourseAction.EDIT)
             await _check_fields(session, caller, data.kind, data.recording_id, data.quiz_id, chapter_id)
             repo = BlockRepository(session)
-            await repo.lock_chapter(chapter_id)  # reorders of this chapter's blocks queue up here
+            if await repo.lock_chapter(chapter_id) is None:  # reorders of this chapter's blocks queue up here
+                raise NotFound("no such chapter", error_code="chapter_not_found")  # deleted meanwhile
             block = ContentBlock(
                 chapter_id=chapter_id,
                 kind=data.kind,

@@ -22,10 +22,11 @@ from storage.repositories.courses import EnrollmentRepository
 
 
 async def chapter_context(
-    session: AsyncSession, chapter_id: uuid.UUID, caller: User | None, action: CourseAction
+    session: AsyncSession, chapter_id: uuid.UUID, caller: User | None, action: CourseAction, *, share: bool = False
 ) -> ChapterContext:
-    """The chapter, its course and the caller's enrolment, once the caller may do ``action``."""
-    found = await ChapterRepository(session).with_context(chapter_id, caller.id if caller else None)
+    """The chapter, its course and the caller's enrolment, once the caller may do ``action``
+    (``share``: kept from deletion until the transaction ends, for rows about to point at it)."""
+    found = await ChapterRepository(session).with_context(chapter_id, caller.id if caller else None, share_lock=share)
     if found is None:
         raise NotFound("no such chapter", error_code="chapter_not_found")
     _, course, enrolled = found

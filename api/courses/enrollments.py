@@ -30,7 +30,7 @@ class EnrollmentService:
         student being enrolled, whoever asks.
         """
         async with self.ctx.sessions.begin() as session:
-            course, facts = await load_course(session, course_id, caller)
+            course, facts = await load_course(session, course_id, caller, share=True)
             student = await _student(session, caller, data)
             if student.id == caller.id:
                 authorize_course(caller, facts, CourseAction.ENROLL_SELF)

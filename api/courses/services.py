@@ -24,9 +24,10 @@ def course_facts(course: Course, enrolled: bool = False) -> CourseFacts:
 
 
 async def load_course(
-    session: AsyncSession, course_id: uuid.UUID, caller: User | None, *, lock: bool = False
+    session: AsyncSession, course_id: uuid.UUID, caller: User | None, *, lock: bool = False, share: bool = False
 ) -> tuple[Course, CourseFacts]:
-    """The course (locked with ``lock``) and the policy's facts about it; 404 when there is none."""
+    """The course (locked with ``lock``; kept from deletion with ``share``) and the policy's facts
+    about it; 404 when there is none."""
     repo = CourseRepository(session)
     if lock:
         course = await repo.get(course_id, for_update=True)
@@ -34,7 +35,7 @@ async def load_course(
         if course is not None and caller is not None:
             found = await repo.with_enrollment(course_id, caller.id)
     else:
-        found = await repo.with_enrollment(course_id, caller.id if caller else None)
+        found = await repo.with_enrollment(course_id, caller.id if caller else None, share_lock=share)
     if found is None:
         raise NotFound("no such course", error_code="course_not_found")
     return found[0], course_facts(*found)

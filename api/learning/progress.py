@@ -48,7 +48,7 @@ class ProgressService:
         """Mark complete (idempotent), count the day for the streak; the course's progress."""
         now = utcnow()
         async with self.ctx.sessions.begin() as session:
-            chapter, course, _ = await chapter_context(session, chapter_id, caller, CourseAction.LEARN)
+            chapter, course, _ = await chapter_context(session, chapter_id, caller, CourseAction.LEARN, share=True)
             limit = self.ctx.settings.rate_limits.chapter_completions
             await RateLimiter(self.ctx.redis).hit(limit, counter("chapter-completions", "account", str(caller.id)))
             await progress.complete_chapter(session, caller.id, chapter.id, now)

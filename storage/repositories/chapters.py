@@ -26,13 +26,18 @@ class ChapterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def with_context(self, chapter_id: uuid.UUID, user_id: uuid.UUID | None) -> ChapterContext | None:
-        """The chapter, its course and the caller's enrolment, in one statement."""
+    async def with_context(
+        self, chapter_id: uuid.UUID, user_id: uuid.UUID | None, *, share_lock: bool = False
+    ) -> ChapterContext | None:
+        """The chapter, its course and the caller's enrolment, in one statement; ``share_lock``
+        keeps the chapter from being deleted until the transaction ends."""
         stmt = (
             select(Chapter, Course, enrolled_in(Course.id, user_id))
             .join(Course, Course.id == Chapter.course_id)
             .where(Chapter.id == chapter_id)
         )
+        if share_lock:
+            stmt = stmt.with_for_update(read=True, of=Chapter)
         row = (await self.session.execute(stmt)).one_or_none()
         return None if row is None else (row[0], row[1], bool(row[2]))
 

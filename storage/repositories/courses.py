@@ -32,9 +32,14 @@ class CourseRepository:
             stmt = stmt.with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def with_enrollment(self, course_id: uuid.UUID, user_id: uuid.UUID | None) -> tuple[Course, bool] | None:
-        """The course and whether ``user_id`` is enrolled in it, in one statement."""
+    async def with_enrollment(
+        self, course_id: uuid.UUID, user_id: uuid.UUID | None, *, share_lock: bool = False
+    ) -> tuple[Course, bool] | None:
+        """The course and whether ``user_id`` is enrolled in it, in one statement; ``share_lock``
+        keeps the course from being deleted until the transaction ends (rows about to point at it)."""
         stmt = select(Course, enrolled_in(Course.id, user_id)).where(Course.id == course_id)
+        if share_lock:
+            stmt = stmt.with_for_update(read=True, of=Course)
         row = (await self.session.execute(stmt)).one_or_none()
         return None if row is None else (row[0], bool(row[1]))
 
