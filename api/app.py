@@ -41,6 +41,8 @@ from api.playlists.controllers import PlaylistsController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
 from api.social.controllers import SocialController
+from api.quizzes import QuizzesController
+from api.submissions import SubmissionsController
 from api.users.controllers import UsersController
 from api.webhooks.controllers import WebhooksController
 from core.logging import configure_logging
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SongsController,
             PlaylistsController,
             SocialController,
+            QuizzesController,
+            SubmissionsController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

@@ -131,6 +131,16 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "DELETE /api/v1/artists/{target_id:uuid}/follow": (403,),
     "DELETE /api/v1/users/{target_id:uuid}/follow": (403,),
     "DELETE /api/v1/playlists/{target_id:uuid}/follow": (403,),
+    # quizzes and submissions (DESIGN §10)
+    "POST /api/v1/courses/{course_id:uuid}/quizzes": (403,),
+    "GET /api/v1/quizzes/{quiz_id:uuid}": (403,),
+    "POST /api/v1/quizzes/{quiz_id:uuid}/attempts": (403, 409, *_RATE_LIMITED),
+    "GET /api/v1/quizzes/{quiz_id:uuid}/attempts": (403,),
+    "POST /api/v1/blocks/{block_id:uuid}/submissions": (403, 409, *_UPLOAD, 503),
+    "GET /api/v1/blocks/{block_id:uuid}/submissions": (403,),
+    "PUT /api/v1/submissions/{submission_id:uuid}/file": (403, 409, *_UPLOAD, 503),
+    "DELETE /api/v1/submissions/{submission_id:uuid}": (403,),
+    "PATCH /api/v1/submissions/{submission_id:uuid}": (403,),
 }
 EXTRA.update(LEARNING_ERRORS)
 

@@ -45,6 +45,8 @@ class RateLimitSettings:
     password_reset: RateLimit | None = RateLimit(30, 900)
     #: password changes per account (only its signed-in owner reaches this)
     password_change: RateLimit | None = RateLimit(10, 900)
+    #: quiz attempts per account (learning; each is graded on the server)
+    quiz_attempts: RateLimit | None = RateLimit(10, 3600)
     #: registrations per client address
     register: RateLimit | None = RateLimit(100, 3600)
     #: verification e-mail resends, per account

@@ -6,6 +6,7 @@ caller             view  update  publish  delete  share
 owner              yes   yes     yes      yes     yes
 admin              yes   yes     no       yes     no
 shared with them   yes   no      no       no      no
+teaches it (1)     yes   no      no       no      no
 signed in (public) yes   no      no       no      no
 anyone else        no    no      no       no      no
 anonymous          no    no      no       no      no
@@ -15,6 +16,9 @@ A public recording is visible to any *signed-in* user; anonymous callers see a r
 through a share link (``GET /api/v1/shared/{token}``, ``api.links``), never by its id: every
 action of an anonymous caller is 401, whether the recording exists or not, so ids are not
 confirmed to them either. ``share`` also covers the owner's share links.
+
+(1) the teacher of the course the recording was handed in to as an assignment submission
+(``teaches_submission``, see ``api.authz.submissions``): they watch it and comment on it.
 
 A teacher sees a student's recording because the student shared it with them; a relationship
 grants nothing by itself, and removing one revokes the shares between the two (see
@@ -56,6 +60,8 @@ class RecordingFacts:
     owner_id: uuid.UUID
     is_public: bool
     shared_with_caller: bool = False
+    #: The caller teaches the course this recording was submitted to (an assignment).
+    teaches_submission: bool = False
 
 
 OWNER_PERMISSIONS = frozenset(RecordingAction)
@@ -72,7 +78,7 @@ def recording_permissions(caller: Principal | None, facts: RecordingFacts) -> fr
         return OWNER_PERMISSIONS
     if caller.role == Role.ADMIN:
         return ADMIN_PERMISSIONS
-    if facts.is_public or facts.shared_with_caller:
+    if facts.is_public or facts.shared_with_caller or facts.teaches_submission:
         return VIEWER_PERMISSIONS
     return NO_PERMISSIONS
 

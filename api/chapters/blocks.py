@@ -21,6 +21,7 @@ from storage.models.learning import BlockKind, ContentBlock
 from storage.models.recordings import RecordingStatus
 from storage.models.users import User
 from storage.repositories.chapters import BlockRepository
+from storage.repositories.quizzes import quiz_in_chapters_course
 from storage.repositories.recordings import RecordingRepository
 from storage.repositories.shares import ShareRepository
 
@@ -34,7 +35,7 @@ class BlockService:
     async def create(self, caller: User, chapter_id: uuid.UUID, data: BlockCreate) -> BlockOut:
         async with self.ctx.sessions.begin() as session:
             await chapter_context(session, chapter_id, caller, CourseAction.EDIT)
-            await _check_fields(session, caller, data.kind, data.recording_id, data.quiz_id)
+            await _check_fields(session, caller, data.kind, data.recording_id, data.quiz_id, chapter_id)
             repo = BlockRepository(session)
             if await repo.lock_chapter(chapter_id) is None:  # reorders of this chapter's blocks queue up here
                 raise NotFound("no such chapter", error_code="chapter_not_found")  # deleted meanwhile
@@ -69,7 +70,7 @@ class BlockService:
             recording_id = block.recording_id if data.recording_id is msgspec.UNSET else data.recording_id
             quiz_id = block.quiz_id if data.quiz_id is msgspec.UNSET else data.quiz_id
             if data.recording_id is not msgspec.UNSET or data.quiz_id is not msgspec.UNSET:
-                await _check_fields(session, caller, block.kind, recording_id, quiz_id)
+                await _check_fields(session, caller, block.kind, recording_id, quiz_id, block.chapter_id)
             repo = BlockRepository(session)
             await repo.lock_chapter(block.chapter_id)
             block = await _current(repo, block_id)
@@ -127,7 +128,12 @@ async def _current(repo: BlockRepository, block_id: uuid.UUID) -> ContentBlock:
 
 
 async def _check_fields(
-    session: AsyncSession, caller: User, kind: str, recording_id: uuid.UUID | None, quiz_id: uuid.UUID | None
+    session: AsyncSession,
+    caller: User,
+    kind: str,
+    recording_id: uuid.UUID | None,
+    quiz_id: uuid.UUID | None,
+    chapter_id: uuid.UUID,
 ) -> None:
     """Media blocks need a READY recording the caller may view; quiz blocks a quiz; others neither."""
     if kind in MEDIA_KINDS:
@@ -140,6 +146,8 @@ async def _check_fields(
         raise ValidationFailed("a quiz block needs a quiz_id", error_code="quiz_required")
     if kind != BlockKind.QUIZ and quiz_id is not None:
         raise ValidationFailed(f"a {kind} block has no quiz", error_code="quiz_not_allowed")
+    if quiz_id is not None and not await quiz_in_chapters_course(session, quiz_id, chapter_id):
+        raise ValidationFailed("no such quiz in this course", error_code="unknown_quiz")
 
 
 async def _check_recording(session: AsyncSession, caller: User, kind: str, recording_id: uuid.UUID) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import AppContext
 from api.recordings.quota import admit_upload, quota_exceeded
@@ -42,6 +44,16 @@ _TEXT_FIELDS = frozenset(RecordingFields.__struct_fields__)
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """What another domain adds to an upload (an assignment submission): text fields of its own,
+    and rows written in the recording's own transaction (given the recording, its job id and
+    those fields), so the recording never exists without them."""
+
+    fields: frozenset[str]
+    attach: Callable[[AsyncSession, Recording, uuid.UUID, dict[str, str]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
 class UploadResult:
     recording: Recording
     job_id: uuid.UUID
@@ -53,12 +65,13 @@ class UploadService:
         self.ctx = ctx
         self.limit = ctx.settings.media.max_upload_bytes
 
-    async def upload(self, body: FormBody, owner: User) -> UploadResult:
+    async def upload(self, body: FormBody, owner: User, attachment: Attachment | None = None) -> UploadResult:
         limits = FormLimits(self.limit, FORM_OVERHEAD_BYTES, DRAIN_LIMIT_BYTES)
-        form = StreamingForm(body, self.ctx.store, limits, text_fields=_TEXT_FIELDS)
-        return await form.receive(lambda: self._upload(form, owner))
+        fields = _TEXT_FIELDS | (attachment.fields if attachment else frozenset())
+        form = StreamingForm(body, self.ctx.store, limits, text_fields=fields)
+        return await form.receive(lambda: self._upload(form, owner, attachment))
 
-    async def _upload(self, form: StreamingForm, owner: User) -> UploadResult:
+    async def _upload(self, form: StreamingForm, owner: User, attachment: Attachment | None) -> UploadResult:
         idempotency_key = _idempotency_key(form.body.idempotency_key)
         if idempotency_key is not None:
             previous = await self._previous(owner.id, idempotency_key)
@@ -71,8 +84,8 @@ class UploadService:
         recording_id = new_id()
         key = recording_key(owner.id, recording_id, "original")
         async with form.stored(key, room=room, over_room=lambda: quota_exceeded(quota or 0)) as stored:
-            meta = _validate_fields(stored.fields)
-            return await self._commit(owner, recording_id, stored, meta, idempotency_key)
+            meta = _validate_fields({k: v for k, v in stored.fields.items() if k in _TEXT_FIELDS})
+            return await self._commit(owner, recording_id, stored, meta, idempotency_key, attachment)
 
     async def _commit(
         self,
@@ -81,6 +94,7 @@ class UploadService:
         stored: StoredForm,
         meta: RecordingFields,
         idempotency_key: str | None,
+        attachment: Attachment | None = None,
     ) -> UploadResult:
         filename = (stored.filename or "").strip()[:255] or None
         recording = Recording(
@@ -102,6 +116,8 @@ class UploadService:
                 await RecordingRepository(session).add(recording)
                 job = await create_job(session, recording, MEDIA_PLAN)
                 await record_learning_activity(session, owner, utcnow())  # practice counts for the streak
+                if attachment is not None:
+                    await attachment.attach(session, recording, job.id, stored.fields)
         except IntegrityError:
             # A concurrent request with the same Idempotency-Key committed first: answer with its result.
             previous = await self._previous(owner.id, idempotency_key) if idempotency_key else None

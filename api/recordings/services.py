@@ -35,6 +35,7 @@ from storage.repositories.recording_reads import (
 from storage.repositories.recordings import RecordingRepository
 from storage.repositories.user_reads import own_account
 from storage.repositories.shares import ShareRepository
+from storage.repositories.submissions import teaches_submission
 
 log = logging.getLogger("cadenza.recordings")
 
@@ -65,6 +66,7 @@ async def authorized_recording(
         owner_id=recording.owner_id,
         is_public=recording.is_public,
         shared_with_caller=shared and await ShareRepository(session).is_shared_with(recording.id, caller.id),
+        teaches_submission=shared and await teaches_submission(session, recording.id, caller.id),
     )
     return Authorized(recording, facts, authorize_recording(caller, facts, action))
 
@@ -124,7 +126,7 @@ class RecordingService:
         authorize_listing(caller, scope)
         items = []
         for view in views:
-            facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller)
+            facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller, view.teaches_submission)
             items.append(await present(self.ctx, view, view.job_id, recording_permissions(caller, facts)))
         return RecordingPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -139,7 +141,8 @@ class RecordingService:
         caller = check_account(claims, found.caller) if claims is not None else None
         if found.view is None:
             raise NotFound("no such recording", error_code="recording_not_found")
-        facts = RecordingFacts(found.view.owner_id, found.view.is_public, found.view.shared_with_caller)
+        view = found.view
+        facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller, view.teaches_submission)
         permissions = authorize_recording(caller, facts, RecordingAction.VIEW)
         return RecordingRead(found.view, permissions, found.version or "")
 

@@ -31,8 +31,10 @@ from storage.models.library import (
 )
 from storage.models.notifications import Notification
 from storage.models.playlists import Playlist, PlaylistItem, PlaylistMember, PlaylistRole
+from storage.models.quizzes import Quiz, QuizAttempt
 from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
 from storage.models.social import FollowKind, LikeKind
+from storage.models.submissions import Submission
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -80,6 +82,8 @@ __all__ = [
     "PlaylistItem",
     "PlaylistMember",
     "PlaylistRole",
+    "Quiz",
+    "QuizAttempt",
     "Recording",
     "RecordingPurpose",
     "RecordingShare",
@@ -92,6 +96,7 @@ __all__ = [
     "Song",
     "SongCredit",
     "StepState",
+    "Submission",
     "Subscription",
     "SubscriptionStatus",
     "TokenPurpose",

@@ -2,7 +2,7 @@
 
 Extension points for quizzes and assignments (their own branch builds on these):
 ``record_learning_activity`` is called for every learning activity (a quiz attempt, a
-submission), and ``quiz_scores_for`` returns each course's quiz scores (none until quizzes exist).
+submission), and ``quiz_scores_for`` returns each course's quiz scores (filled by the quizzes feature).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.streaks import local_day
 from storage.models.learning import ChapterCompletion, Course, Enrollment, LearningDay
+from storage.models.quizzes import Quiz, QuizAttempt
 from storage.repositories.course_reads import chapter_count, completed_count
 
 
@@ -49,11 +50,28 @@ class QuizScore(msgspec.Struct):
 async def quiz_scores_for(
     session: AsyncSession, user_id: uuid.UUID, course_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[QuizScore]]:
-    """Each course's quiz scores for the user, in ONE statement for any number of courses.
-
-    Extension point: no quizzes table exists yet, so there are no scores (and no statement).
-    """
-    return {}
+    """Each course's quiz scores for the user (the quizzes they attempted, best result), in ONE
+    statement for any number of courses."""
+    if not course_ids:
+        return {}
+    stmt = (
+        select(
+            Quiz.course_id,
+            Quiz.id,
+            Quiz.title,
+            func.max(QuizAttempt.fraction),
+            func.bool_or(QuizAttempt.passed),
+            func.count(),
+        )
+        .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
+        .where(QuizAttempt.user_id == user_id, Quiz.course_id.in_(course_ids))
+        .group_by(Quiz.id)
+        .order_by(Quiz.created_at, Quiz.id)
+    )
+    scores: dict[uuid.UUID, list[QuizScore]] = {}
+    for course_id, quiz_id, title, best, passed, attempts in await session.execute(stmt):
+        scores.setdefault(course_id, []).append(QuizScore(quiz_id, title, float(best), bool(passed), int(attempts)))
+    return scores
 
 
 async def complete_chapter(session: AsyncSession, user_id: uuid.UUID, chapter_id: uuid.UUID, now: dt.datetime) -> bool:

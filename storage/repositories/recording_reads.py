@@ -45,6 +45,7 @@ from storage.repositories.reads import (
     json_page,
     table_columns,
 )
+from storage.repositories.submissions import taught_submission
 
 
 class RenditionView(msgspec.Struct, frozen=True):
@@ -94,6 +95,8 @@ class RecordingView(msgspec.Struct, frozen=True):
     waveform_key: str | None
     job_id: uuid.UUID | None
     shared_with_caller: bool
+    #: The caller teaches the course this recording was handed in to (an assignment submission).
+    teaches_submission: bool
     renditions: list[RenditionView]
     piece_song: PieceSongView | None
 
@@ -136,7 +139,13 @@ def _view_json(rec: Any) -> ColumnElement[Any]:
     songs = Song.__table__
     song = json_object(PieceSongView.__struct_fields__, table_columns(songs, PieceSongView.__struct_fields__))
     piece_song = select(song).where(songs.c.id == rec.c.piece_song_id).scalar_subquery()
-    extra = {"job_id": latest_job, "shared_with_caller": shared, "renditions": rendition_list, "piece_song": piece_song}
+    extra = {
+        "job_id": latest_job,
+        "shared_with_caller": shared,
+        "teaches_submission": taught_submission(rec.c.id, _SUB),
+        "renditions": rendition_list,
+        "piece_song": piece_song,
+    }
     fields = RecordingView.__struct_fields__
     return json_object(fields, table_columns(rec, fields, **extra))
 

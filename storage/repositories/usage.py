@@ -1,7 +1,6 @@
 """A user's usage this month (DESIGN §10 plans): uploads, bytes stored, processing time, quiz attempts.
 
-One statement. ``quiz_attempts_since`` is the quizzes feature's extension point: it is a literal
-0 until a quiz attempts table exists, then a scalar subquery like the others.
+One statement; ``quiz_attempts_since`` counts the quizzes feature's attempts.
 """
 
 from __future__ import annotations
@@ -11,10 +10,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, func, literal, select
+from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.jobs import Job, JobStep
+from storage.models.quizzes import QuizAttempt
 from storage.models.recordings import Recording
 from storage.repositories.recordings import stored_bytes_of
 
@@ -34,8 +34,12 @@ def month_start(now: dt.datetime) -> dt.datetime:
 
 
 def quiz_attempts_since(user_id: Any, since: Any) -> Any:
-    """Quiz attempts the user made since ``since``: extension point, 0 until quizzes exist."""
-    return literal(0)
+    """Quiz attempts the user made since ``since``."""
+    return (
+        select(func.count())
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.created_at >= since)
+        .scalar_subquery()
+    )
 
 
 def _uploads_since(user_id: Any, since: Any) -> Any:

@@ -1,0 +1,105 @@
+"""Quiz attempts: graded on the server, limited per quiz and per hour, listed with the best score.
+
+Order of checks for an attempt: the quiz exists for the caller (404), the policy (enrolled
+students; 401/403), a verified e-mail, a premium plan for a premium quiz, the answers' ids
+(422 ``unknown_question``), the quiz's ``max_attempts`` (409 ``attempts_exhausted``), then the
+hourly rate limit (429 ``too_many_attempts``; refused requests are not counted). The attempt's
+number is unique per quiz and student, so two concurrent attempts cannot both be the last one
+allowed. The attempt counts as the day's learning activity (the streak) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+
+from api.authz.principal import require_verified
+from api.authz.quizzes import QuizAction, authorize_quiz
+from api.context import AppContext
+from api.quizzes.grading import grade
+from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage
+from api.quizzes.services import check_premium, load_quiz
+from api.quizzes.views import attempt_out, best_of, questions_of
+from api.ratelimit import RateLimiter, counter
+from core.errors import Conflict, Forbidden, RateLimited
+from core.ids import new_id, utcnow
+from storage.models.quizzes import QuizAttempt
+from storage.models.users import User
+from storage.repositories.progress import record_learning_activity
+from storage.repositories.quizzes import AttemptRepository
+
+
+def attempts_exhausted(limit: int) -> Conflict:
+    return Conflict(f"this quiz allows {limit} attempts and you have used them", error_code="attempts_exhausted")
+
+
+class AttemptService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    async def attempt(self, caller: User, quiz_id: uuid.UUID, data: AttemptIn) -> AttemptOut:
+        async with self.ctx.sessions() as session:
+            quiz, facts = await load_quiz(session, quiz_id, caller)
+            authorize_quiz(caller, facts, QuizAction.ATTEMPT)
+            require_verified(caller)
+            await check_premium(session, caller, facts, quiz)
+            graded = grade(questions_of(quiz), data.answers, quiz.passing_score)
+            used = await AttemptRepository(session).count(quiz_id, caller.id)
+        if quiz.max_attempts is not None and used >= quiz.max_attempts:
+            raise attempts_exhausted(quiz.max_attempts)
+        await self._count(caller)
+        now = utcnow()
+        attempt = QuizAttempt(
+            id=new_id(),
+            quiz_id=quiz_id,
+            user_id=caller.id,
+            attempt_number=used + 1,
+            answers=data.answers,
+            results=[{"id": qid, "correct": ok} for qid, ok in graded.results],
+            score=graded.score,
+            max_score=graded.max_score,
+            fraction=graded.fraction,
+            passed=graded.passed,
+            created_at=now,
+        )
+        try:
+            async with self.ctx.sessions.begin() as session:
+                await AttemptRepository(session).add(attempt)
+                await record_learning_activity(session, caller, now)
+        except IntegrityError:
+            # Another attempt of the same student took this number first.
+            raise Conflict(
+                "another attempt at this quiz was just made; try again", error_code="attempt_conflict"
+            ) from None
+        return attempt_out(attempt)
+
+    async def _count(self, caller: User) -> None:
+        limit = self.ctx.settings.rate_limits.quiz_attempts
+        try:
+            await RateLimiter(self.ctx.redis).hit(limit, counter("quiz-attempts", "account", str(caller.id)))
+        except RateLimited as exc:
+            raise RateLimited(
+                "you have attempted quizzes as often as allowed for now",
+                error_code="too_many_attempts",
+                headers=exc.headers,
+            ) from None
+
+    async def list(
+        self, caller: User, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
+    ) -> AttemptPage:
+        """One's own attempts; the course's teacher (and admins) see every student's, or one's (``user_id``)."""
+        async with self.ctx.sessions() as session:
+            _, facts = await load_quiz(session, quiz_id, caller)
+            allowed = authorize_quiz(caller, facts, QuizAction.VIEW)
+            if QuizAction.SEE_ANSWERS not in allowed:
+                if user_id not in (None, caller.id):
+                    raise Forbidden(
+                        "only the course's teacher sees other students' attempts", error_code="not_course_teacher"
+                    )
+                user_id = caller.id
+            repo = AttemptRepository(session)
+            total, attempts = await repo.page(quiz_id, user_id, limit=limit, offset=offset)
+            best = await repo.best(quiz_id, user_id)
+        items = [attempt_out(a) for a in attempts]
+        return AttemptPage(items=items, total=total, limit=limit, offset=offset, best=best_of(best))

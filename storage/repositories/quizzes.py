@@ -1,0 +1,109 @@
+"""Quizzes and attempts: rows, the course facts their policy needs, attempt counts and best scores."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.learning import Chapter, Course
+from storage.models.quizzes import Quiz, QuizAttempt
+from storage.repositories.courses import enrolled_in
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRow:
+    """A course's facts for the learning policies, relative to one caller."""
+
+    id: uuid.UUID
+    teacher_id: uuid.UUID
+    is_published: bool
+    enrolled: bool
+
+
+def course_columns(user_id: uuid.UUID | None) -> tuple[ColumnElement[object], ...]:
+    return (Course.id, Course.teacher_id, Course.is_published, enrolled_in(Course.id, user_id).label("enrolled"))
+
+
+async def course_row(session: AsyncSession, course_id: uuid.UUID, user_id: uuid.UUID | None) -> CourseRow | None:
+    row = (await session.execute(select(*course_columns(user_id)).where(Course.id == course_id))).first()
+    return CourseRow(*row) if row else None
+
+
+class QuizRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, quiz: Quiz) -> Quiz:
+        self.session.add(quiz)
+        await self.session.flush()
+        return quiz
+
+    async def with_course(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> tuple[Quiz, CourseRow] | None:
+        """The quiz and its course's facts for ``user_id``, in one statement."""
+        stmt = (
+            select(Quiz, *course_columns(user_id)).join(Course, Course.id == Quiz.course_id).where(Quiz.id == quiz_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], CourseRow(*row[1:])) if row else None
+
+    async def page(self, course_id: uuid.UUID, *, limit: int, offset: int) -> tuple[int, Sequence[Quiz]]:
+        """The course's quizzes, oldest first (the order a teacher wrote them in)."""
+        where = Quiz.course_id == course_id
+        total = (await self.session.execute(select(func.count()).select_from(Quiz).where(where))).scalar_one()
+        stmt = select(Quiz).where(where).order_by(Quiz.created_at, Quiz.id).limit(limit).offset(offset)
+        return total, (await self.session.execute(stmt)).scalars().all()
+
+
+class AttemptRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def count(self, quiz_id: uuid.UUID, user_id: uuid.UUID) -> int:
+        stmt = select(func.count()).where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.user_id == user_id)
+        return (await self.session.execute(stmt)).scalar_one()
+
+    async def add(self, attempt: QuizAttempt) -> QuizAttempt:
+        self.session.add(attempt)
+        await self.session.flush()
+        return attempt
+
+    def _where(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+        where = [QuizAttempt.quiz_id == quiz_id]
+        if user_id is not None:
+            where.append(QuizAttempt.user_id == user_id)
+        return where
+
+    async def page(
+        self, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
+    ) -> tuple[int, Sequence[QuizAttempt]]:
+        """Attempts, newest first; of one user, or of everyone (``None``)."""
+        where = self._where(quiz_id, user_id)
+        total = (await self.session.execute(select(func.count()).select_from(QuizAttempt).where(*where))).scalar_one()
+        stmt: Select[tuple[QuizAttempt]] = (
+            select(QuizAttempt)
+            .where(*where)
+            .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return total, (await self.session.execute(stmt)).scalars().all()
+
+    async def best(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> QuizAttempt | None:
+        """The highest-scoring attempt (the earliest of equals)."""
+        stmt = (
+            select(QuizAttempt)
+            .where(*self._where(quiz_id, user_id))
+            .order_by(QuizAttempt.fraction.desc(), QuizAttempt.created_at)
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+
+async def quiz_in_chapters_course(session: AsyncSession, quiz_id: uuid.UUID, chapter_id: uuid.UUID) -> bool:
+    """Whether the quiz belongs to the course of the chapter (a quiz block points at its own course's quiz)."""
+    stmt = select(exists().where(Quiz.id == quiz_id, Chapter.id == chapter_id, Quiz.course_id == Chapter.course_id))
+    return bool((await session.execute(stmt)).scalar_one())
