@@ -13,7 +13,7 @@ from api.fields import Limit, Offset
 from api.quizzes.attempts import AttemptService
 from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage, QuizCreate, QuizOut, QuizPage, QuizPublicOut
 from api.quizzes.services import QuizService
-from api.recordings.controllers import OPTIONAL_TOKEN
+from api.auth.caller import OPTIONAL_TOKEN
 from storage.models.users import User
 
 

@@ -112,8 +112,8 @@ class ContentBlock(UUIDPrimaryKey, Timestamps, Base):
     body_html: Mapped[str | None] = mapped_column(Text)
     #: A media block's recording (made by the pipeline); the recording outlives the block.
     recording_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("recordings.id", ondelete="SET NULL"), index=True)
-    #: No foreign key here: the quizzes migration adds it with the ``quizzes`` table.
-    quiz_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    #: A quiz block's quiz (``storage.models.quizzes``); deleting the quiz leaves the block empty.
+    quiz_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("quizzes.id", ondelete="SET NULL"), index=True)
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -20,6 +20,7 @@ from storage.db import ReadDatabase
 from storage.models.feedback import Comment
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus
 from storage.models.users import User
+from storage.repositories.submissions import taught_submission
 from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_json, decode, json_object, table_columns
 
 #: The keys of each comment's JSON object, in the field order of ``api``'s ``CommentOut`` (a reply
@@ -49,6 +50,7 @@ class RecordingAccess(msgspec.Struct, frozen=True):
     owner_id: uuid.UUID
     is_public: bool
     shared_with_caller: bool
+    teaches_submission: bool
 
 
 _SUB = bindparam("sub", type_=UUID(as_uuid=True))
@@ -81,7 +83,8 @@ def _access() -> ColumnElement[str]:
     rec, shares = Recording.__table__, RecordingShare.__table__
     shared = exists().where(shares.c.recording_id == rec.c.id, shares.c.user_id == _SUB)
     fields = RecordingAccess.__struct_fields__
-    row = json_object(fields, table_columns(rec, fields, shared_with_caller=shared))
+    taught = taught_submission(rec.c.id, _SUB)
+    row = json_object(fields, table_columns(rec, fields, shared_with_caller=shared, teaches_submission=taught))
     visible = (rec.c.id == _RECORDING_ID, rec.c.status != RecordingStatus.DELETED.value)
     return select(as_text(row)).where(*visible).scalar_subquery()
 

@@ -59,6 +59,15 @@ def test_a_submission_is_processed_and_the_teacher_watches_it(
     stranger = verified(api, base_env, "teacher")
     assert api.http.get(f"/api/v1/recordings/{body['recording_id']}", headers=stranger.headers).status_code == 404
 
+    # The course's teacher comments on the work's timeline and reads the thread back; a stranger cannot.
+    comments = f"/api/v1/recordings/{body['recording_id']}/comments"
+    r = api.http.post(comments, json={"body": "watch the bow", "at_seconds": 1.0}, headers=teacher.headers)
+    assert r.status_code == 201, r.text
+    listed = api.http.get(comments, headers=teacher.headers)
+    assert listed.status_code == 200, listed.text
+    assert [c["body"] for c in listed.json()["items"]] == ["watch the bow"]
+    assert api.http.get(comments, headers=stranger.headers).status_code == 404
+
     [item] = _listing(api, teacher, block_id)
     assert (item["id"], item["status"], item["job_id"]) == (body["id"], "ready", body["job_id"])
     expect_error(submit(api, student, block_id), 409, "already_submitted")

@@ -118,7 +118,7 @@ def test_the_teacher_of_a_submission_views_the_students_recording_and_nothing_mo
     facts = RecordingFacts(owner_id=OWNER.id, is_public=False, teaches_submission=True)
     assert authorize_recording(TEACHER, facts, RecordingAction.VIEW) == frozenset({RecordingAction.VIEW})
     assert outcome(lambda: authorize_recording(TEACHER, facts, RecordingAction.DELETE)) == "403 not_owner"
-    assert outcome(lambda: authorize_recording(None, facts, RecordingAction.VIEW)) == "404 recording_not_found"
+    assert outcome(lambda: authorize_recording(None, facts, RecordingAction.VIEW)) == "401 not_authenticated"
 
 
 def test_the_submission_json_has_exactly_the_fields_of_a_submission_body() -> None:
