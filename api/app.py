@@ -30,6 +30,7 @@ from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
+from api.search.controllers import SearchController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OpsDashboardController,
             RecordingsController,
             RelationshipsController,
+            SearchController,
             JobsController,
             NotificationsController,
             EventsController,

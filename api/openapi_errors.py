@@ -81,6 +81,9 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/v1/events": (401, 429, 503),
     "GET /media/{key:path}": (403, 416),
     "GET /health/ready": (503,),
+    "GET /api/v1/search": (429,),
+    "GET /api/v1/search/courses": (429,),
+    "GET /api/v1/search/chapters": (429,),
 }
 
 

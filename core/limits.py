@@ -49,6 +49,8 @@ class RateLimitSettings:
     register: RateLimit | None = RateLimit(100, 3600)
     #: verification e-mail resends, per account
     verify_resend: RateLimit | None = RateLimit(3, 900)
+    #: searches per client address (``/api/v1/search*``): type-ahead sends one per keystroke
+    search: RateLimit | None = RateLimit(50, 60)
 
 
 @dataclass(frozen=True, slots=True)
