@@ -2,6 +2,19 @@
 
 from storage.models.base import Base
 from storage.models.jobs import Job, JobState, JobStep, OutboxMessage, StepState
+from storage.models.learning import (
+    BlockKind,
+    Chapter,
+    ChapterCompletion,
+    ContentBlock,
+    Course,
+    CoursePrerequisite,
+    Enrollment,
+    LearningDay,
+    Plan,
+    Subscription,
+    SubscriptionStatus,
+)
 from storage.models.notifications import Notification
 from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
@@ -18,12 +31,21 @@ from storage.models.users import (
 __all__ = [
     "AccountToken",
     "Base",
+    "BlockKind",
+    "Chapter",
+    "ChapterCompletion",
+    "ContentBlock",
+    "Course",
+    "CoursePrerequisite",
+    "Enrollment",
     "ExperienceLevel",
     "Job",
     "JobState",
     "JobStep",
+    "LearningDay",
     "Notification",
     "OutboxMessage",
+    "Plan",
     "Recording",
     "RecordingShare",
     "RecordingStatus",
@@ -33,6 +55,8 @@ __all__ = [
     "Rendition",
     "Role",
     "StepState",
+    "Subscription",
+    "SubscriptionStatus",
     "TokenPurpose",
     "User",
 ]

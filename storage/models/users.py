@@ -66,6 +66,10 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     #: Carried by access tokens (``sv``); bumped to end every session at once (deactivation,
     #: promotion by ``create-admin``), so older tokens stay dead even after a reactivation.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: IANA zone name; learning streaks count days in it (DESIGN §10).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    #: When the learning streak was last reset (once a day at most).
+    streak_reset_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RefreshToken(Base):
