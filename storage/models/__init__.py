@@ -15,8 +15,20 @@ from storage.models.learning import (
     Subscription,
     SubscriptionStatus,
 )
+from storage.models.library import (
+    Album,
+    AlbumArtist,
+    Artist,
+    CreditRole,
+    Genre,
+    Song,
+    SongCredit,
+    album_genres,
+    artist_genres,
+    song_genres,
+)
 from storage.models.notifications import Notification
-from storage.models.recordings import Recording, RecordingShare, RecordingStatus, Rendition
+from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -30,6 +42,9 @@ from storage.models.users import (
 
 __all__ = [
     "AccountToken",
+    "Album",
+    "AlbumArtist",
+    "Artist",
     "Base",
     "BlockKind",
     "Chapter",
@@ -37,8 +52,10 @@ __all__ = [
     "ContentBlock",
     "Course",
     "CoursePrerequisite",
+    "CreditRole",
     "Enrollment",
     "ExperienceLevel",
+    "Genre",
     "Job",
     "JobState",
     "JobStep",
@@ -47,6 +64,7 @@ __all__ = [
     "OutboxMessage",
     "Plan",
     "Recording",
+    "RecordingPurpose",
     "RecordingShare",
     "RecordingStatus",
     "RefreshToken",
@@ -54,9 +72,14 @@ __all__ = [
     "RelationshipStatus",
     "Rendition",
     "Role",
+    "Song",
+    "SongCredit",
     "StepState",
     "Subscription",
     "SubscriptionStatus",
     "TokenPurpose",
     "User",
+    "album_genres",
+    "artist_genres",
+    "song_genres",
 ]

@@ -23,6 +23,14 @@ class RecordingStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
+class RecordingPurpose(enum.StrEnum):
+    """What a recording is for: a practice upload (listed as the owner's recordings) or the
+    audio of a catalogue song (``songs.recording_id``), processed alike and listed with the song."""
+
+    PRACTICE = "practice"
+    SONG_AUDIO = "song_audio"
+
+
 class Recording(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "recordings"
     __table_args__ = (UniqueConstraint("owner_id", "idempotency_key", name="uq_recordings_owner_idempotency"),)
@@ -50,6 +58,9 @@ class Recording(UUIDPrimaryKey, Timestamps, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     ready_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    purpose: Mapped[str] = mapped_column(String(16), default=RecordingPurpose.PRACTICE, server_default="practice")
+    #: The catalogue song this recording practises (DESIGN §11), if its owner named one.
+    piece_song_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("songs.id", ondelete="SET NULL"), index=True)
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="recording", cascade="all, delete-orphan", lazy="selectin", order_by="Rendition.name"
