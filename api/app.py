@@ -28,9 +28,11 @@ from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
 from api.openapi_errors import declare_error_responses
 from api.ops.controllers import OpsController, OpsDashboardController
+from api.playlists.controllers import PlaylistsController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
 from api.search.controllers import SearchController
+from api.social.controllers import SocialController
 from api.users.controllers import UsersController
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventsController,
             MediaController,
             MetricsController,
+            PlaylistsController,
+            SocialController,
         ],
         dependencies={
             "ctx": Provide(lambda: holder["ctx"], sync_to_thread=False),

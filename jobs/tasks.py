@@ -175,3 +175,20 @@ SEND_MAIL = Task(
 )
 
 TASKS = TaskRegistry((PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL))
+
+
+# -- playlists, likes and follows (api.social)
+
+
+class ArtistNewsArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new song or album (``kind``) by ``artist_ids``: their followers get an in-app notification."""
+
+    kind: str
+    item_id: uuid.UUID
+    title: str
+    artist_ids: list[uuid.UUID]
+
+
+#: Followers can be many: the handler writes their notifications in batches, each once (dedupe key).
+ARTIST_NEWS = Task("artist_news", Queue.NOTIFY, ArtistNewsArgs, max_attempts=8, subject_field="item_id")
+TASKS.register(ARTIST_NEWS)

@@ -25,6 +25,8 @@ from jobs.tasks import (
     Task,
     TaskRegistry,
 )
+from jobs.tasks import ARTIST_NEWS
+from workers import artist_news
 from workers import deferral, images, ingest, mail_task, notify, photo_task, transcode
 from workers.steps import StepHandler, run_step
 from workers.task_runner import TaskHandler, run_task
@@ -39,6 +41,7 @@ STEP_HANDLERS: dict[str, StepHandler] = {
 TASK_HANDLERS: dict[str, TaskHandler] = {
     PROFILE_PHOTO.name: photo_task.profile_photo,
     SEND_MAIL.name: mail_task.send_mail,
+    ARTIST_NEWS.name: artist_news.artist_news,
 }
 
 

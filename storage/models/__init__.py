@@ -28,7 +28,9 @@ from storage.models.library import (
     song_genres,
 )
 from storage.models.notifications import Notification
+from storage.models.playlists import Playlist, PlaylistItem, PlaylistMember, PlaylistRole
 from storage.models.recordings import Recording, RecordingPurpose, RecordingShare, RecordingStatus, Rendition
+from storage.models.social import FollowKind, LikeKind
 from storage.models.users import (
     AccountToken,
     ExperienceLevel,
@@ -55,14 +57,20 @@ __all__ = [
     "CreditRole",
     "Enrollment",
     "ExperienceLevel",
+    "FollowKind",
     "Genre",
     "Job",
     "JobState",
     "JobStep",
     "LearningDay",
+    "LikeKind",
     "Notification",
     "OutboxMessage",
     "Plan",
+    "Playlist",
+    "PlaylistItem",
+    "PlaylistMember",
+    "PlaylistRole",
     "Recording",
     "RecordingPurpose",
     "RecordingShare",

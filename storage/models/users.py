@@ -70,6 +70,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     #: When the learning streak was last reset (once a day at most).
     streak_reset_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Users following this one (api.social keeps it in the follow's own transaction).
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RefreshToken(Base):

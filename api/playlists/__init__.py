@@ -1,0 +1,1 @@
+"""Playlists with several owners: the playlist, its ordered items and its members."""

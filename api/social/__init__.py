@@ -1,0 +1,1 @@
+"""Likes (songs, albums, playlists) and follows (artists, users, playlists), and artist news."""
