@@ -13,7 +13,7 @@ with the unaccent dictionary in front, for ``ts_headline`` only: it highlights "
 original text for the query ``dvorak``.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006, 0007p
 Create Date: 2026-12-01 15:05:00.000000
 """
 
@@ -24,13 +24,21 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+# Learning (0006) and the library with playlists (0007, 0007p) both follow 0004 on their branches:
+# this revision joins them. The integrator re-chains it after the last of them.
+down_revision: str | tuple[str, ...] | None = ("0006", "0007p")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: table → [(column, weight)]: what each table's search_vector is made of.
 VECTORS: dict[str, list[tuple[str, str]]] = {
     "recordings": [("title", "A"), ("piece", "B"), ("composer", "B"), ("description", "C")],
+    "courses": [("title", "A"), ("instrument", "B"), ("level", "B"), ("description", "C")],
+    "chapters": [("title", "A"), ("description", "B"), ("content", "C")],
+    "songs": [("title", "A")],
+    "artists": [("name", "A"), ("bio", "C")],
+    "albums": [("title", "A")],
+    "playlists": [("title", "A"), ("description", "C")],
 }
 
 

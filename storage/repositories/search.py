@@ -66,7 +66,7 @@ def _hits_of(source: SearchSource, query: ColumnElement[Any]) -> Select[Any]:
     return select(
         literal_column(f"'{source.type}'", String).label("type"),
         t.c.id.label("id"),
-        t.c[source.title].label("title"),
+        func.coalesce(t.c[source.title], literal_column("''")).label("title"),  # a song may have none yet
         func.ts_rank(t.c.search_vector, query).label("score"),
         document.label("document"),
     ).where(t.c.search_vector.op("@@")(query), source.visible(t))

@@ -9,8 +9,15 @@ Visibility is SQL, not a policy applied afterwards: rows the caller may not see 
 ==========  ===========================================================================
 type        visible to
 ==========  ===========================================================================
+course      everybody (anonymous callers too) when published; a draft: its teacher, admins
+chapter     as its course
+song        everybody: the catalogue is public
+artist      everybody
+album       everybody
+playlist    everybody when public; a private one: its members (owners, editors)
 recording   signed-in callers: their own, those shared with them, public ones (never
-            deleted ones; anonymous callers see none, as in DESIGN §9)
+            deleted ones, nor a song's audio; anonymous callers see none, as in DESIGN §9).
+            Admins get no more here than any signed-in caller.
 ==========  ===========================================================================
 """
 
@@ -20,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-from sqlalchemy import ColumnElement, and_, bindparam, column, exists, or_, table
+from sqlalchemy import ColumnElement, and_, bindparam, column, exists, or_, table, true
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.sql import TableClause
 
@@ -52,10 +59,51 @@ def _vector_table(name: str, *columns: str) -> TableClause:
     return table(name, column("id", UUID(as_uuid=True)), column("search_vector", TSVECTOR), *map(column, columns))
 
 
+def _everybody(_: TableClause) -> ColumnElement[bool]:
+    return true()
+
+
+# -- learning --------------------------------------------------------------------------------------
+
+_COURSES = _vector_table("courses", "title", "description", "instrument", "level", "teacher_id", "is_published")
+_CHAPTERS = _vector_table("chapters", "title", "description", "content", "course_id")
+
+
+def _course_visible(course: TableClause) -> ColumnElement[bool]:
+    return or_(course.c.is_published.is_(True), course.c.teacher_id == SUB, caller_is_admin())
+
+
+def _chapter_visible(chapter: TableClause) -> ColumnElement[bool]:
+    course = _COURSES.alias("chapter_course")
+    return exists().where(course.c.id == chapter.c.course_id, _course_visible(course))
+
+
+COURSE = SearchSource("course", _COURSES, "title", ("instrument", "level", "description"), _course_visible)
+CHAPTER = SearchSource("chapter", _CHAPTERS, "title", ("description", "content"), _chapter_visible)
+
+# -- the catalogue ---------------------------------------------------------------------------------
+
+SONG = SearchSource("song", _vector_table("songs", "title"), "title", (), _everybody)
+ARTIST = SearchSource("artist", _vector_table("artists", "name", "bio"), "name", ("bio",), _everybody)
+ALBUM = SearchSource("album", _vector_table("albums", "title"), "title", (), _everybody)
+
+# -- playlists -------------------------------------------------------------------------------------
+
+_PLAYLISTS = _vector_table("playlists", "title", "description", "is_public")
+_MEMBERS = table("playlist_members", column("playlist_id"), column("user_id"))
+
+
+def _playlist_visible(playlist: TableClause) -> ColumnElement[bool]:
+    member = exists().where(_MEMBERS.c.playlist_id == playlist.c.id, _MEMBERS.c.user_id == SUB)
+    return or_(playlist.c.is_public.is_(True), member)
+
+
+PLAYLIST = SearchSource("playlist", _PLAYLISTS, "title", ("description",), _playlist_visible)
+
 # -- recordings -----------------------------------------------------------------------------------
 
 _RECORDINGS = _vector_table(
-    "recordings", "title", "description", "piece", "composer", "owner_id", "is_public", "status"
+    "recordings", "title", "description", "piece", "composer", "owner_id", "is_public", "status", "purpose"
 )
 _SHARES = table("recording_shares", column("recording_id"), column("user_id"))
 
@@ -65,6 +113,7 @@ def _recording_visible(rec: TableClause) -> ColumnElement[bool]:
     return and_(
         SUB.is_not(None),
         rec.c.status != "deleted",
+        rec.c.purpose == "practice",  # a song's audio is found as the song
         or_(rec.c.owner_id == SUB, rec.c.is_public.is_(True), shared),
     )
 
@@ -73,6 +122,8 @@ RECORDING = SearchSource("recording", _RECORDINGS, "title", ("piece", "composer"
 
 
 #: Every source, in the order a tie in score is listed. A domain that is not there has none.
-SOURCES: dict[str, SearchSource] = {source.type: source for source in (RECORDING,)}
+SOURCES: dict[str, SearchSource] = {
+    source.type: source for source in (COURSE, CHAPTER, SONG, ARTIST, ALBUM, PLAYLIST, RECORDING)
+}
 
 __all__ = ["SOURCES", "SUB", "SearchSource", "caller_is_admin"]

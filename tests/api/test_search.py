@@ -174,11 +174,12 @@ def test_who_finds_a_recording(
     assert body["total"] == (1 if visible else 0)  # never counted where not shown
 
 
-def test_a_deleted_recording_is_not_found(api: Api, base_env: dict[str, str], owner: Account) -> None:
+def test_deleted_recordings_and_song_audio_are_not_found(api: Api, base_env: dict[str, str], owner: Account) -> None:
     w = word()
-    recording_id = recording(api, base_env, owner, f"Chaconne {w}", status="deleted", is_public=True)
-    assert ids(api, owner, w) == []
-    assert recording_id
+    recording(api, base_env, owner, f"Chaconne {w}", status="deleted", is_public=True)
+    recording(api, base_env, owner, f"Gigue {w}", purpose="song_audio")  # found as its song instead
+    kept = recording(api, base_env, owner, f"Sarabande {w}")
+    assert ids(api, owner, w) == [kept]
 
 
 def test_a_revoked_session_cannot_search(api: Api, base_env: dict[str, str], owner: Account) -> None:
