@@ -1,0 +1,91 @@
+"""The search schema on a real PostgreSQL: unaccent through an immutable wrapper, generated
+``search_vector`` columns with GIN indexes, the index in the plan, and vectors that follow plain SQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from storage.db import ReadDatabase
+from storage.repositories.search import _search, search
+from storage.repositories.search_sources import SOURCES
+from storage.repositories.search_text import split_search_text
+
+pytestmark = pytest.mark.asyncio
+
+TABLES = {"course": "courses", "chapter": "chapters", "song": "songs", "artist": "artists", "album": "albums"}
+TABLES |= {"playlist": "playlists", "recording": "recordings"}
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="module")
+async def conn(reaper_database: str) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(_plain(reaper_database))
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture(scope="module")
+async def reads(reaper_database: str) -> AsyncIterator[ReadDatabase]:
+    pool = await asyncpg.create_pool(_plain(reaper_database), min_size=0, max_size=2)
+    yield ReadDatabase(pool)
+    await pool.close()
+
+
+async def test_the_migration_creates_unaccent_and_an_immutable_wrapper(conn: asyncpg.Connection) -> None:
+    assert await conn.fetchval("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'") == 1
+    volatility = await conn.fetchval("SELECT provolatile::text FROM pg_proc WHERE proname = 'cadenza_unaccent'")
+    assert volatility == "i"  # IMMUTABLE: usable in generated columns and indexes
+    assert await conn.fetchval("SELECT cadenza_unaccent('Dvořák Škroup Saint-Saëns')") == "Dvorak Skroup Saint-Saens"
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCES))
+async def test_every_source_has_a_generated_vector_and_a_gin_index(conn: asyncpg.Connection, kind: str) -> None:
+    table = TABLES[kind]
+    generated = await conn.fetchval(
+        "SELECT attgenerated FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'search_vector'", table
+    )
+    index = await conn.fetchval(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = $1 AND indexname = $2", table, f"ix_{table}_search_vector"
+    )
+    assert generated == b"s" or generated == "s"  # STORED generated column: PostgreSQL keeps it current
+    assert index is not None and "USING gin (search_vector)" in index
+
+
+async def test_the_gin_index_can_answer_the_search_statement(conn: asyncpg.Connection) -> None:
+    """The statement's condition is one the index answers (same expression, same configuration).
+    A small table is cheaper to scan, so the scan is turned off here; ``make bench BENCH_ARGS=search``
+    shows the planner choosing the index by itself at size."""
+    await conn.execute(
+        "INSERT INTO songs (id, title) SELECT gen_random_uuid(), 'Etude op. ' || n || ' no. ' || (n % 12)"
+        " FROM generate_series(1, 2000) AS n"
+    )
+    await conn.execute("INSERT INTO songs (id, title) VALUES (gen_random_uuid(), 'Rusalka: Song to the Moon')")
+    await conn.execute("ANALYZE songs")
+    text = split_search_text("rusalka mo")
+    sql, args = _search(("song",), text.mode).bind(
+        {"sub": None, "head": text.head, "prefix": text.prefix, "limit": 10, "offset": 0}
+    )
+
+    async with conn.transaction():
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(row[0] for row in await conn.fetch(f"EXPLAIN {sql}", *args))
+
+    assert "Bitmap Index Scan on ix_songs_search_vector" in plan, plan
+
+
+async def test_a_vector_follows_an_update_made_with_plain_sql(conn: asyncpg.Connection, reads: ReadDatabase) -> None:
+    insert = "INSERT INTO artists (id, name) VALUES (gen_random_uuid(), 'Leoš Janáček') RETURNING id"
+    artist_id = await conn.fetchval(insert)
+
+    await conn.execute("UPDATE artists SET name = 'Bohuslav Martinů' WHERE id = $1", artist_id)
+
+    _, total, hits = await search(reads, None, split_search_text("martinu"), ["artist"], limit=10)
+    assert (total, [hit.id for hit in hits]) == (1, [artist_id])
+    _, total, _ = await search(reads, None, split_search_text("janacek "), ["artist"], limit=10)
+    assert total == 0
