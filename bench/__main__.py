@@ -24,6 +24,7 @@ from bench.common import BENCH_DIR
 #: name → module under ``bench``; run in this order.
 BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "reads": "bench.bench_reads"}
 BENCHES["pipeline"] = "bench.bench_pipeline"  # upload → ready, queue hops, bytes and SSIM
+BENCHES["search"] = "bench.bench_search"  # full-text search against ILIKE (BENCH_SEARCH_SCALE)
 RESULTS = BENCH_DIR / "results.jsonl"
 
 

@@ -43,7 +43,10 @@ class SearchHit(msgspec.Struct, frozen=True):
 
 
 def tsquery(mode: PrefixMode) -> ColumnElement[Any]:
-    """The query of the ``head`` and ``prefix`` parameters, combined as ``mode`` says."""
+    """The query of the ``head`` and ``prefix`` parameters, combined as ``mode`` says.
+
+    Used as a scalar subquery (an InitPlan: computed once per execution). Written inline, a
+    prepared statement's generic plan would build it again for every row it filters and ranks."""
     head = func.websearch_to_tsquery(_SIMPLE, func.cadenza_unaccent(bindparam("head", type_=String)), type_=TSQUERY)
     if mode is PrefixMode.NONE:
         return head
@@ -75,7 +78,7 @@ def _hits_of(source: SearchSource, query: ColumnElement[Any]) -> Select[Any]:
 @functools.cache
 def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
     def build() -> Select[Any]:
-        query = tsquery(mode)
+        query = select(tsquery(mode)).scalar_subquery()
         hits = union_all(*(_hits_of(SOURCES[name], query) for name in types)).cte("hits")
         total = select(func.count()).select_from(hits).scalar_subquery()
         order = (hits.c.score.desc(), hits.c.type, hits.c.id)
