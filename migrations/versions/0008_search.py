@@ -12,6 +12,11 @@ languages, and type-ahead prefixes of stemmed words would miss. ``cadenza_search
 with the unaccent dictionary in front, for ``ts_headline`` only: it highlights "Dvořák" in the
 original text for the query ``dvorak``.
 
+A generated column reads only its own row, but a song or an album is searched by its artists'
+names too ("dvorak humoresque"). Those names are copied into ``songs.search_people`` and
+``albums.search_people`` by triggers on the credits, the album's artists and artist renames, and
+the generated column reads that copy.
+
 Revision ID: 0008
 Revises: 0006, 0007p
 Create Date: 2026-12-01 15:05:00.000000
@@ -35,9 +40,9 @@ VECTORS: dict[str, list[tuple[str, str]]] = {
     "recordings": [("title", "A"), ("piece", "B"), ("composer", "B"), ("description", "C")],
     "courses": [("title", "A"), ("instrument", "B"), ("level", "B"), ("description", "C")],
     "chapters": [("title", "A"), ("description", "B"), ("content", "C")],
-    "songs": [("title", "A")],
+    "songs": [("title", "A"), ("search_people", "B")],
     "artists": [("name", "A"), ("bio", "C")],
-    "albums": [("title", "A")],
+    "albums": [("title", "A"), ("search_people", "B")],
     "playlists": [("title", "A"), ("description", "C")],
 }
 
@@ -47,6 +52,62 @@ def vector_sql(parts: list[tuple[str, str]]) -> str:
     return " || ".join(
         f"setweight(to_tsvector('simple'::regconfig, cadenza_unaccent(coalesce({column}::text, ''))), '{weight}')"
         for column, weight in parts
+    )
+
+
+#: (works table, link table, its column naming the work): whose artists' names a work carries.
+PEOPLE = [("songs", "song_credits", "song_id"), ("albums", "album_artists", "album_id")]
+
+
+def _people_upgrade(works: str, links: str, key: str) -> None:
+    op.execute(f"ALTER TABLE {works} ADD COLUMN search_people text NOT NULL DEFAULT ''")
+    op.execute(
+        f"""
+        CREATE FUNCTION cadenza_{works}_people(work uuid) RETURNS text LANGUAGE sql STABLE AS $$
+            SELECT coalesce(string_agg(DISTINCT artists.name, ' '), '')
+            FROM {links} JOIN artists ON artists.id = {links}.artist_id WHERE {links}.{key} = work
+        $$
+        """
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION cadenza_{links}_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                UPDATE {works} SET search_people = cadenza_{works}_people(OLD.{key}) WHERE id = OLD.{key};
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                UPDATE {works} SET search_people = cadenza_{works}_people(NEW.{key}) WHERE id = NEW.{key};
+            END IF;
+            RETURN NULL;
+        END $$
+        """
+    )
+    op.execute(
+        f"CREATE TRIGGER {links}_search AFTER INSERT OR UPDATE OR DELETE ON {links} "
+        f"FOR EACH ROW EXECUTE FUNCTION cadenza_{links}_search()"
+    )
+    op.execute(f"UPDATE {works} SET search_people = cadenza_{works}_people(id)")
+
+
+def _renames_upgrade() -> None:
+    updates = "\n".join(
+        f"UPDATE {works} SET search_people = cadenza_{works}_people(id)"
+        f" WHERE id IN (SELECT {key} FROM {links} WHERE artist_id = NEW.id);"
+        for works, links, key in PEOPLE
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION cadenza_artists_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            {updates}
+            RETURN NULL;
+        END $$
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER artists_search AFTER UPDATE OF name ON artists "
+        "FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION cadenza_artists_search()"
     )
 
 
@@ -65,6 +126,9 @@ def upgrade() -> None:
         "ALTER TEXT SEARCH CONFIGURATION cadenza_search "
         "ALTER MAPPING FOR word, hword, hword_part WITH public.unaccent, pg_catalog.simple"
     )
+    for works, links, key in PEOPLE:
+        _people_upgrade(works, links, key)
+    _renames_upgrade()
     for table, parts in VECTORS.items():
         generated = f"GENERATED ALWAYS AS ({vector_sql(parts)}) STORED"
         op.execute(f"ALTER TABLE {table} ADD COLUMN search_vector tsvector {generated}")
@@ -75,6 +139,13 @@ def downgrade() -> None:
     for table in reversed(VECTORS):
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_search_vector")
         op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+    op.execute("DROP TRIGGER IF EXISTS artists_search ON artists")
+    op.execute("DROP FUNCTION IF EXISTS cadenza_artists_search()")
+    for works, links, _ in PEOPLE:
+        op.execute(f"DROP TRIGGER IF EXISTS {links}_search ON {links}")
+        op.execute(f"DROP FUNCTION IF EXISTS cadenza_{links}_search()")
+        op.execute(f"DROP FUNCTION IF EXISTS cadenza_{works}_people(uuid)")
+        op.execute(f"ALTER TABLE {works} DROP COLUMN IF EXISTS search_people")
     op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS cadenza_search")
     op.execute("DROP FUNCTION IF EXISTS cadenza_unaccent(text)")
     # The extension stays: other objects of the database may use it.

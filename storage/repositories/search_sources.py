@@ -83,9 +83,10 @@ CHAPTER = SearchSource("chapter", _CHAPTERS, "title", ("description", "content")
 
 # -- the catalogue ---------------------------------------------------------------------------------
 
-SONG = SearchSource("song", _vector_table("songs", "title"), "title", (), _everybody)
+_PEOPLE = ("search_people",)  # the artists' names, copied by triggers (migration 0008)
+SONG = SearchSource("song", _vector_table("songs", "title", *_PEOPLE), "title", _PEOPLE, _everybody)
 ARTIST = SearchSource("artist", _vector_table("artists", "name", "bio"), "name", ("bio",), _everybody)
-ALBUM = SearchSource("album", _vector_table("albums", "title"), "title", (), _everybody)
+ALBUM = SearchSource("album", _vector_table("albums", "title", *_PEOPLE), "title", _PEOPLE, _everybody)
 
 # -- playlists -------------------------------------------------------------------------------------
 
