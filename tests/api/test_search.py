@@ -15,7 +15,6 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.ratelimit import counter
 from core.settings import Settings
-from storage.db import ReadDatabase
 from tests.api.search_support import found, ids, word
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import error, sql
@@ -224,18 +223,6 @@ def test_types_limit_and_offset_page_through(api: Api, base_env: dict[str, str],
 def test_punctuation_only_finds_nothing_without_an_error(api: Api, owner: Account) -> None:
     for q in ("!!!", "&|:*()", "'", '"', "-", "<->", "!"):
         assert found(api, owner, q) == {"items": [], "total": 0}
-
-
-def test_a_search_is_one_statement(api: Api, base_env: dict[str, str], owner: Account) -> None:
-    w = word()
-    recording(api, base_env, owner, f"Toccata {w}")
-    statements: list[str] = []
-    ReadDatabase.statement_hooks.append(statements.append)
-    try:
-        assert len(found(api, owner, w)["items"]) == 1
-    finally:
-        ReadDatabase.statement_hooks.remove(statements.append)
-    assert len(statements) == 1
 
 
 def test_searches_are_rate_limited_per_address(base_env: dict[str, str]) -> None:

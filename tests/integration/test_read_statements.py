@@ -96,6 +96,7 @@ HOT_READS = {
     "list notifications": lambda w: "/api/v1/notifications",
     "GET users/me": lambda w: "/api/v1/users/me",
     "GET users/{id}": lambda w: f"/api/v1/users/{w.stranger.id}",
+    "search (every type)": lambda w: "/api/v1/search?q=practice%20sess&limit=50",
 }
 
 
