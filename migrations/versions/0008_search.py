@@ -121,6 +121,21 @@ def upgrade() -> None:
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$
         """
     )
+    # The word being typed, as a prefix query of each of its lexemes. The lexemes come from
+    # to_tsvector and are quoted here, so no text (say "⒁", which unaccent spells "(14)") can
+    # make bad tsquery syntax; a word with no lexeme is the empty query, which && ignores.
+    op.execute(
+        r"""
+        CREATE FUNCTION cadenza_prefix_query(word text) RETURNS tsquery
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$
+            SELECT coalesce(string_agg(
+                       '''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || ''':*', ' & '
+                   ), '')::tsquery
+            FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, cadenza_unaccent(word)))) AS lexeme
+        $$
+        """
+    )
     op.execute("CREATE TEXT SEARCH CONFIGURATION cadenza_search (COPY = pg_catalog.simple)")
     op.execute(
         "ALTER TEXT SEARCH CONFIGURATION cadenza_search "
@@ -147,5 +162,6 @@ def downgrade() -> None:
         op.execute(f"DROP FUNCTION IF EXISTS cadenza_{works}_people(uuid)")
         op.execute(f"ALTER TABLE {works} DROP COLUMN IF EXISTS search_people")
     op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS cadenza_search")
+    op.execute("DROP FUNCTION IF EXISTS cadenza_prefix_query(text)")
     op.execute("DROP FUNCTION IF EXISTS cadenza_unaccent(text)")
     # The extension stays: other objects of the database may use it.

@@ -50,8 +50,7 @@ def tsquery(mode: PrefixMode) -> ColumnElement[Any]:
     head = func.websearch_to_tsquery(_SIMPLE, func.cadenza_unaccent(bindparam("head", type_=String)), type_=TSQUERY)
     if mode is PrefixMode.NONE:
         return head
-    word = func.cadenza_unaccent(bindparam("prefix", type_=String)).concat(literal_column("':*'"))
-    prefix = func.to_tsquery(_SIMPLE, word, type_=TSQUERY)
+    prefix = func.cadenza_prefix_query(bindparam("prefix", type_=String), type_=TSQUERY)  # migration 0008
     return head.op("&&" if mode is PrefixMode.AND else "||", return_type=TSQUERY)(prefix)
 
 

@@ -4,7 +4,8 @@
 the word being typed is split off and matched as a prefix (``to_tsquery('beeth:*')``) beside the
 rest. It is a prefix only while it is being typed: text ending in a space, a closing quote or
 punctuation has no prefix; nor does a negated word (``-beeth``) or a word inside an open quote.
-Only letters and digits go into the prefix, so it can never be bad ``to_tsquery`` syntax.
+Only letters and digits go into the prefix; ``cadenza_prefix_query`` (migration 0008) then
+quotes its lexemes, since unaccent may still turn a letter into punctuation ("⒁" → "(14)").
 """
 
 from __future__ import annotations

@@ -221,7 +221,7 @@ def test_types_limit_and_offset_page_through(api: Api, base_env: dict[str, str],
 
 
 def test_punctuation_only_finds_nothing_without_an_error(api: Api, owner: Account) -> None:
-    for q in ("!!!", "&|:*()", "'", '"', "-", "<->", "!"):
+    for q in ("!!!", "&|:*()", "'", '"', "-", "<->", "!", "x⒁", "½", "a\\"):
         assert found(api, owner, q) == {"items": [], "total": 0}
 
 

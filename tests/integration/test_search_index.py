@@ -45,6 +45,20 @@ async def test_the_migration_creates_unaccent_and_an_immutable_wrapper(conn: asy
     assert unaccented == "Dvorak Skroup Saint-Saens"
 
 
+PREFIXES = [
+    ("Dvoř", "'dvor':*"),
+    ("x⒁", "'14':* & 'x':*"),  # unaccent spells ⒁ "(14)": not tsquery syntax, yet no error
+    ("o'brien:*&|!", "'brien':* & 'o':*"),
+    ("back\\slash", "'back':* & 'slash':*"),
+    ("!!!", ""),  # no lexeme: the empty query, which && leaves out
+]
+
+
+@pytest.mark.parametrize(("word", "query"), PREFIXES)
+async def test_any_word_makes_a_prefix_query(conn: asyncpg.Connection, word: str, query: str) -> None:
+    assert await conn.fetchval("SELECT cadenza_prefix_query($1)::text", word) == query
+
+
 @pytest.mark.parametrize("kind", sorted(SOURCES))
 async def test_every_source_has_a_generated_vector_and_a_gin_index(conn: asyncpg.Connection, kind: str) -> None:
     table = TABLES[kind]
