@@ -47,10 +47,17 @@ VECTORS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+#: Characters of one column that go into its vector: a tsvector holds at most 1 MB, and a row
+#: whose vector would not fit could not be written at all. More than any API accepts (chapter
+#: content: 200,000), so only text written around the API is cut.
+INDEXED_CHARACTERS = 250_000
+
+
 def vector_sql(parts: list[tuple[str, str]]) -> str:
     """The generated column's expression: one weighted, unaccented ``simple`` vector per column."""
     return " || ".join(
-        f"setweight(to_tsvector('simple'::regconfig, cadenza_unaccent(coalesce({column}::text, ''))), '{weight}')"
+        "setweight(to_tsvector('simple'::regconfig, "
+        f"cadenza_unaccent(left(coalesce({column}::text, ''), {INDEXED_CHARACTERS}))), '{weight}')"
         for column, weight in parts
     )
 

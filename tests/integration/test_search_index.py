@@ -136,3 +136,25 @@ async def test_songs_and_albums_are_found_by_their_artists_names(
     assert await _song_ids(reads, "hanus") == [album]
     snippet = (await search(reads, None, split_search_text("hanus"), ["album"], limit=1))[2][0].snippet
     assert snippet == "Moods · Z. Fibich-<mark>Hanuš</mark>"
+
+
+async def test_content_too_long_for_one_vector_is_cut_not_refused(conn: asyncpg.Connection) -> None:
+    teacher = await conn.fetchval(
+        "INSERT INTO users (id, email, username, password_hash, role, is_active, email_verified)"
+        " VALUES (gen_random_uuid(), 'long@example.test', 'longcontent', 'x', 'teacher', true, true) RETURNING id"
+    )
+    course = await conn.fetchval(
+        "INSERT INTO courses (id, teacher_id, title) VALUES (gen_random_uuid(), $1, 'Long') RETURNING id", teacher
+    )
+    # A million characters of distinct words, written around the API: their vector would pass 1 MB
+    content = " ".join(f"w{n:06x}" for n in range(1_000_000 // 8))
+
+    chapter = await conn.fetchval(
+        "INSERT INTO chapters (id, course_id, position, title, content) VALUES (gen_random_uuid(), $1, 1, 'Long', $2)"
+        " RETURNING id",
+        course,
+        content,
+    )
+
+    words = await conn.fetchval("SELECT length(search_vector) FROM chapters WHERE id = $1", chapter)
+    assert words == 250_000 // 8 + 1  # the words of the first 250,000 characters
