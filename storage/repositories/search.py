@@ -32,6 +32,9 @@ HEADLINE_OPTIONS = (
     'StartSel=<mark>, StopSel=</mark>, MaxWords=20, MinWords=6, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
 )
 _SIMPLE = literal_column("'simple'::regconfig")
+#: Characters a snippet is cut from: ts_headline parses its whole text, and a chapter may hold
+#: 200,000; a match further on is found and ranked, its snippet shows the beginning.
+SNIPPET_SOURCE_CHARACTERS = 20_000
 
 
 class SearchHit(msgspec.Struct, frozen=True):
@@ -90,7 +93,7 @@ def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
         )
         snippet = func.ts_headline(
             literal_column("'cadenza_search'::regconfig"),
-            _escaped(page.c.document),
+            _escaped(func.left(page.c.document, literal_column(str(SNIPPET_SOURCE_CHARACTERS)))),
             query,
             literal_column(f"'{HEADLINE_OPTIONS}'"),
         )
