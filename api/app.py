@@ -40,6 +40,7 @@ from api.pages.controllers import PagesController
 from api.playlists.controllers import PlaylistsController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
+from api.search.controllers import SearchController
 from api.social.controllers import SocialController
 from api.quizzes import QuizzesController
 from api.submissions import SubmissionsController
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OpsDashboardController,
             RecordingsController,
             RelationshipsController,
+            SearchController,
             JobsController,
             NotificationsController,
             NotificationSettingsController,

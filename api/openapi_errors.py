@@ -141,6 +141,9 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "PUT /api/v1/submissions/{submission_id:uuid}/file": (403, 409, *_UPLOAD, 503),
     "DELETE /api/v1/submissions/{submission_id:uuid}": (403,),
     "PATCH /api/v1/submissions/{submission_id:uuid}": (403,),
+    "GET /api/v1/search": (429,),
+    "GET /api/v1/search/courses": (429,),
+    "GET /api/v1/search/chapters": (429,),
 }
 EXTRA.update(LEARNING_ERRORS)
 

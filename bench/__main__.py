@@ -26,6 +26,7 @@ BENCHES = {"render": "bench.bench_render", "upload": "bench.bench_upload", "read
 BENCHES["pipeline"] = "bench.bench_pipeline"  # upload → ready, queue hops, bytes and SSIM
 BENCHES["comments"] = "bench.bench_comments"  # a page of threads: one statement vs one query per thread
 BENCHES["progress"] = "bench.bench_progress"  # a course's progress: one statement vs a per-chapter loop
+BENCHES["search"] = "bench.bench_search"  # full-text search against ILIKE (BENCH_SEARCH_SCALE)
 RESULTS = BENCH_DIR / "results.jsonl"
 
 

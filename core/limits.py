@@ -55,6 +55,8 @@ class RateLimitSettings:
     chapter_completions: RateLimit | None = RateLimit(100, 86400)
     #: learning-streak resets per account (learning; the database also allows one per day)
     streak_reset: RateLimit | None = RateLimit(1, 86400)
+    #: searches per client address (``/api/v1/search*``): type-ahead sends one per keystroke
+    search: RateLimit | None = RateLimit(50, 60)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,7 @@ HOT_READS = {
     "GET users/{id}": lambda w: f"/api/v1/users/{w.stranger.id}",
     "list comments (page of 50 threads, replies inline)": lambda w: f"/api/v1/recordings/{w.recording_id}/comments?limit=50",
     "GET users/{id}/progress": lambda w: f"/api/v1/users/{w.owner.id}/progress",
+    "search (every type)": lambda w: "/api/v1/search?q=practice%20sess&limit=50",
 }
 
 

@@ -1,0 +1,1 @@
+"""Full-text search over courses, chapters, the catalogue, playlists and recordings."""
