@@ -29,7 +29,8 @@ CADENZA_PG_FAST=1 bash scripts/services.sh start "$VAR_DIR"
 cz_load_services_env "$VAR_DIR"
 
 rc=0
-"$CZ_VENV/bin/pytest" "$@" || rc=$?
+# A crash in a C extension (even at interpreter exit) prints the Python stacks of every thread.
+PYTHONFAULTHANDLER=1 "$CZ_VENV/bin/pytest" "$@" || rc=$?
 if ((rc == 5)); then
     cz_say ""
     cz_say "************************************************************"
