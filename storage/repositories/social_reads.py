@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import Integer, Select, String, bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy import Integer, Select, String, bindparam, exists, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 from storage.db import ReadDatabase
+from storage.models.playlists import Playlist, PlaylistMember
 from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_json, decode, json_object
 from storage.repositories.social import Edge
 
@@ -41,8 +42,18 @@ def _rows(edge: Edge) -> Select[Any]:
             t.c.created_at.label("since"),
         )
         .select_from(t.join(target, target.c.id == t.c.target_id))
-        .where(t.c.user_id == _SUB)
+        .where(t.c.user_id == _SUB, *_still_visible(target))
     )
+
+
+def _still_visible(target: Any) -> tuple[Any, ...]:
+    """A private playlist liked or followed while a member is listed only while the caller is still
+    one: its title is not theirs to read any more (the policy's ``view``, ``api.authz.playlists``)."""
+    if target is not Playlist.__table__:
+        return ()
+    members = PlaylistMember.__table__
+    member = exists().where(members.c.playlist_id == target.c.id, members.c.user_id == _SUB)
+    return (or_(target.c.is_public, member),)
 
 
 @functools.cache

@@ -152,3 +152,21 @@ def test_creating_a_song_or_an_album_tells_the_artists_followers(
     assert (song_news["title"], song_news["data"]["song_id"]) == ("New song: Reverie", song_id)
     assert (album_news["title"], album_news["data"]["album_id"]) == ("New album: Dreams", r.json()["id"])
     assert notifications(api, teacher, "artist.new_song") == []
+
+
+def test_a_private_playlist_leaves_the_likes_of_someone_no_longer_a_member(
+    api: Api, fan: Account, base_env: dict[str, str]
+) -> None:
+    owner = verified(api, base_env)
+    pl = playlist(api, owner, is_public=False)
+    members = f"/api/v1/playlists/{pl['id']}/members"
+    r = api.http.post(members, headers=owner.headers, json={"username": fan.username, "role": "editor"})
+    assert r.status_code in (200, 201), r.text
+    for action in ("like", "follow"):
+        assert api.http.put(f"/api/v1/playlists/{pl['id']}/{action}", headers=fan.headers).status_code == 200
+    listed = lambda path: [i["id"] for i in api.http.get(path, headers=fan.headers).json()["items"]]  # noqa: E731
+    assert pl["id"] in listed("/api/v1/users/me/likes") and pl["id"] in listed("/api/v1/users/me/following")
+    # When the owner removes the fan, the private playlist's title is no longer theirs to read
+    assert api.http.delete(f"{members}/{fan.id}", headers=owner.headers).status_code in (200, 204)
+    assert pl["id"] not in listed("/api/v1/users/me/likes")
+    assert pl["id"] not in listed("/api/v1/users/me/following")
