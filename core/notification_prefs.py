@@ -30,6 +30,8 @@ _DEFAULTS: dict[str, dict[str, bool]] = {
     "comment.replied": {IN_APP: True, EMAIL: True, WEBHOOK: True},
     "assessment.created": {IN_APP: True, EMAIL: True, WEBHOOK: True},
     "submission.graded": {IN_APP: True, EMAIL: True, WEBHOOK: True},
+    "artist.new_song": {IN_APP: True, EMAIL: False, WEBHOOK: True},
+    "artist.new_album": {IN_APP: True, EMAIL: False, WEBHOOK: True},
     DEFAULT_KIND: {IN_APP: True, EMAIL: False, WEBHOOK: True},
 }
 KINDS: tuple[str, ...] = tuple(k for k in _DEFAULTS if k != DEFAULT_KIND)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email
 import uuid
+from email.policy import default as default_policy
 
 import pytest
 
@@ -120,12 +122,14 @@ def test_followers_of_an_artist_hear_of_a_new_song_once(
         assert (notice["title"], notice["data"]["song_id"]) == ("New song: Nocturne", s)
 
 
-async def _announce(settings: Settings, song_id: uuid.UUID, artist_ids: list[uuid.UUID]) -> None:
+async def _announce(
+    settings: Settings, song_id: uuid.UUID, artist_ids: list[uuid.UUID], title: str = "Nocturne"
+) -> None:
     """What the catalogue's create service does, twice (a retried request): the task dedupes."""
     engine = create_engine(settings.database, pool_size=1)
     async with create_session_factory(engine).begin() as session:
-        announce_new_work(session, kind="song", item_id=song_id, title="Nocturne", artist_ids=artist_ids)
-        announce_new_work(session, kind="song", item_id=song_id, title="Nocturne", artist_ids=artist_ids[:1])
+        announce_new_work(session, kind="song", item_id=song_id, title=title, artist_ids=artist_ids)
+        announce_new_work(session, kind="song", item_id=song_id, title=title, artist_ids=artist_ids[:1])
     await engine.dispose()
 
 
@@ -170,3 +174,37 @@ def test_a_private_playlist_leaves_the_likes_of_someone_no_longer_a_member(
     assert api.http.delete(f"{members}/{fan.id}", headers=owner.headers).status_code in (200, 204)
     assert pl["id"] not in listed("/api/v1/users/me/likes")
     assert pl["id"] not in listed("/api/v1/users/me/following")
+
+
+def test_artist_news_follows_each_followers_preferences(
+    api: Api, base_env: dict[str, str], settings: Settings, db: str
+) -> None:
+    # Given two followers: one with the defaults, one who wants artist news by mail and not in the app
+    a = artist(db, "Clara")
+    plain, by_mail = verified(api, base_env), verified(api, base_env)
+    r = api.http.put(
+        "/api/v1/users/me/notification-settings",
+        headers=by_mail.headers,
+        json={"settings": {"artist.new_song": {"in_app": False, "email": True}}},
+    )
+    assert r.status_code == 200, r.text
+    for who in (plain, by_mail):
+        assert api.http.put(f"/api/v1/artists/{a}/follow", headers=who.headers).status_code == 200
+    # When a new song of the artist is announced and the task runs
+    s = song(db, "Romance")
+    asyncio.run(_announce(settings, uuid.UUID(s), [uuid.UUID(a)], "Romance"))
+    run_queued(settings)
+    # Then the first hears of it in the app only, the second by mail only
+    assert [n["title"] for n in notifications(api, plain, "artist.new_song")] == ["New song: Romance"]
+    assert notifications(api, by_mail, "artist.new_song") == []
+    assert _mail_count(settings, plain.email) == 0
+    assert _mail_count(settings, by_mail.email) == 1
+
+
+def _mail_count(settings: Settings, address: str) -> int:
+    """Mails about a new song sent to ``address`` (the dev transport writes one .eml each)."""
+    sent = (
+        email.message_from_bytes(path.read_bytes(), policy=default_policy)
+        for path in (settings.var_dir / "mail").glob("*.eml")
+    )
+    return sum(1 for m in sent if m["To"].addresses[0].addr_spec == address and "Romance" in str(m["Subject"]))
