@@ -223,3 +223,29 @@ class ArtistNewsArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 #: Followers can be many: the handler writes their notifications in batches, each once (dedupe key).
 ARTIST_NEWS = Task("artist_news", Queue.NOTIFY, ArtistNewsArgs, max_attempts=8, subject_field="item_id")
 TASKS.register(ARTIST_NEWS)
+
+
+# -- album covers (api.library.cover)
+
+
+class CoverArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One album-cover upload: ``token`` is the album's ``cover_updated_at`` when it was accepted."""
+
+    album_id: uuid.UUID
+    upload_id: str
+    token: dt.datetime
+    attempt: int = 0
+
+
+#: Like PROFILE_PHOTO: Pillow on a pixel-limited image.
+ALBUM_COVER = Task(
+    "album_cover",
+    Queue.IMAGES,
+    CoverArgs,
+    max_attempts=5,
+    backoff=Backoff(2.0, 60.0),
+    time_limit_ms=120_000,
+    broker_retries=3,
+    subject_field="album_id",
+)
+TASKS.register(ALBUM_COVER)

@@ -1,9 +1,10 @@
-"""Profile photos: pure image work on bytes and local files (Pillow), no web or database.
+"""Uploaded images (profile photos, album covers): pure image work on bytes and local files (Pillow).
 
-A photo is checked twice: cheaply on its first bytes while it is uploaded (``inspect_image``:
+An image is checked twice: cheaply on its first bytes while it is uploaded (``inspect_image``:
 magic bytes and the dimensions from the header, before anything is stored), then for real by the
-``images`` worker (``render_profile_photo``), which refuses oversized images before decoding a
-single pixel, applies the EXIF orientation and writes square JPEGs without any metadata.
+``images`` worker (``render_square``), which refuses oversized images before decoding a single
+pixel, applies the EXIF orientation and writes square JPEGs without any metadata. What differs
+between kinds of image is data (``SquareSpec``: sizes, accepted formats), not code.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from core.errors import InvalidMedia
 
 PROFILE_SIZE: Final = 400
 PROFILE_THUMB_SIZE: Final = 64
+ALBUM_COVER_SIZE: Final = 1200
+ALBUM_COVER_THUMB_SIZE: Final = 300
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 #: 50 megapixels: every phone camera but the 200 MP ones; a decoded RGBA frame stays under 200 MB.
 MAX_PHOTO_PIXELS: Final = 50_000_000
@@ -31,6 +34,7 @@ JPEG_QUALITY: Final = 85
 #: Pillow decoders allowed to see uploads: the common web formats, nothing more exotic.
 ALLOWED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")
 _FORMAT_NAMES = "JPEG, PNG, WebP or GIF"
+_FORMAT_LABELS: Final = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 #: What Pillow raises on a file it cannot parse or decode.
 _DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError)
 
@@ -43,10 +47,29 @@ class ImageHeader:
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileImages:
-    """Encoded JPEGs: ``profile`` is PROFILE_SIZE square, ``thumb`` PROFILE_THUMB_SIZE square."""
+class SquareSpec:
+    """One kind of uploaded image: the side of its main and thumbnail JPEGs, the formats accepted."""
 
-    profile: bytes
+    size: int
+    thumb_size: int
+    formats: tuple[str, ...] = ALLOWED_FORMATS
+
+    @property
+    def format_names(self) -> str:
+        names = [_FORMAT_LABELS[f] for f in self.formats]
+        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+PROFILE_PHOTO: Final = SquareSpec(PROFILE_SIZE, PROFILE_THUMB_SIZE)
+#: Album covers: large enough for a detail page, the thumbnail for lists; no GIF.
+ALBUM_COVER_IMAGE: Final = SquareSpec(ALBUM_COVER_SIZE, ALBUM_COVER_THUMB_SIZE, ("JPEG", "PNG", "WEBP"))
+
+
+@dataclass(frozen=True, slots=True)
+class SquareImages:
+    """Encoded JPEGs: ``main`` is the spec's ``size`` square, ``thumb`` its ``thumb_size`` square."""
+
+    main: bytes
     thumb: bytes
 
 
@@ -66,8 +89,13 @@ def _bomb(max_pixels: int) -> InvalidMedia:
     return InvalidMedia(f"the image has more than {max_pixels:,} pixels", error_code="image_too_large")
 
 
-def sniff_image_format(head: bytes) -> str | None:
-    """The Pillow format name for an allowed image's magic bytes, else ``None``."""
+def sniff_image_format(head: bytes, formats: tuple[str, ...] = ALLOWED_FORMATS) -> str | None:
+    """The Pillow format name for the magic bytes of an image in ``formats``, else ``None``."""
+    found = _sniff(head)
+    return found if found in formats else None
+
+
+def _sniff(head: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -79,7 +107,9 @@ def sniff_image_format(head: bytes) -> str | None:
     return None
 
 
-def inspect_image(head: bytes, *, complete: bool, max_pixels: int = MAX_PHOTO_PIXELS) -> ImageHeader | None:
+def inspect_image(
+    head: bytes, *, complete: bool, max_pixels: int = MAX_PHOTO_PIXELS, spec: SquareSpec = PROFILE_PHOTO
+) -> ImageHeader | None:
     """Check the first bytes of an upload without decoding any pixels.
 
     Args:
@@ -92,10 +122,10 @@ def inspect_image(head: bytes, *, complete: bool, max_pixels: int = MAX_PHOTO_PI
     Raises:
         InvalidMedia: ``not_an_image`` or ``image_too_large``.
     """
-    if sniff_image_format(head) is None:
-        raise not_an_image()
+    if sniff_image_format(head, spec.formats) is None:
+        raise not_an_image(f"the file is not a {spec.format_names} image")
     try:
-        with Image.open(io.BytesIO(head), formats=ALLOWED_FORMATS) as image:
+        with Image.open(io.BytesIO(head), formats=spec.formats) as image:
             header = ImageHeader(image.format or "", image.width, image.height)
     except Image.DecompressionBombError:
         raise _bomb(max_pixels) from None
@@ -107,8 +137,13 @@ def inspect_image(head: bytes, *, complete: bool, max_pixels: int = MAX_PHOTO_PI
     return header
 
 
-def render_profile_photo(source: Path | bytes, *, max_pixels: int = MAX_PHOTO_PIXELS) -> ProfileImages:
-    """Upright, centre-cropped profile photo and thumbnail, as JPEGs with no metadata at all.
+def render_profile_photo(source: Path | bytes, *, max_pixels: int = MAX_PHOTO_PIXELS) -> SquareImages:
+    """Upright, centre-cropped profile photo and thumbnail (``render_square`` of ``PROFILE_PHOTO``)."""
+    return render_square(source, PROFILE_PHOTO, max_pixels=max_pixels)
+
+
+def render_square(source: Path | bytes, spec: SquareSpec, *, max_pixels: int = MAX_PHOTO_PIXELS) -> SquareImages:
+    """Upright, centre-cropped square image and thumbnail, as JPEGs with no metadata at all.
 
     Raises:
         InvalidMedia: ``not_an_image``, ``image_too_large`` (checked from the header, before
@@ -116,15 +151,15 @@ def render_profile_photo(source: Path | bytes, *, max_pixels: int = MAX_PHOTO_PI
     """
     fp = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        image = Image.open(fp, formats=ALLOWED_FORMATS)
+        image = Image.open(fp, formats=spec.formats)
     except Image.DecompressionBombError:
         raise _bomb(max_pixels) from None
     except _DECODE_ERRORS:
-        raise not_an_image() from None
+        raise not_an_image(f"the file is not a {spec.format_names} image") from None
     with image:
         _check_pixels(image.width, image.height, max_pixels)
         # JPEG can decode at 1/2, 1/4 or 1/8 scale: a 48 MP photo never needs its full size here.
-        image.draft(None, (PROFILE_SIZE, PROFILE_SIZE))
+        image.draft(None, (spec.size, spec.size))
         try:
             image.load()
             upright = ImageOps.exif_transpose(image)
@@ -133,9 +168,9 @@ def render_profile_photo(source: Path | bytes, *, max_pixels: int = MAX_PHOTO_PI
             raise _bomb(max_pixels) from None
         except _DECODE_ERRORS as exc:
             raise InvalidMedia(f"the image cannot be decoded ({exc})", error_code="corrupt_image") from None
-    profile = ImageOps.fit(rgb, (PROFILE_SIZE, PROFILE_SIZE), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
-    thumb = profile.resize((PROFILE_THUMB_SIZE, PROFILE_THUMB_SIZE), Image.Resampling.LANCZOS)
-    return ProfileImages(profile=encode_jpeg(profile), thumb=encode_jpeg(thumb))
+    main = ImageOps.fit(rgb, (spec.size, spec.size), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    thumb = main.resize((spec.thumb_size, spec.thumb_size), Image.Resampling.LANCZOS)
+    return SquareImages(main=encode_jpeg(main), thumb=encode_jpeg(thumb))
 
 
 def encode_jpeg(image: Image.Image) -> bytes:

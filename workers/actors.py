@@ -14,6 +14,7 @@ import dramatiq
 
 from jobs.plans import PLANS, Plan
 from jobs.tasks import (
+    ALBUM_COVER,
     DELIVER_WEBHOOK,
     ARTIST_NEWS,
     DISCARD_RECORDING,
@@ -30,6 +31,7 @@ from jobs.tasks import (
 )
 from workers import (
     artist_news,
+    cover_task,
     deferral,
     discard_task,
     images,
@@ -52,6 +54,7 @@ STEP_HANDLERS: dict[str, StepHandler] = {
 }
 TASK_HANDLERS: dict[str, TaskHandler] = {
     PROFILE_PHOTO.name: photo_task.profile_photo,
+    ALBUM_COVER.name: cover_task.album_cover,
     SEND_MAIL.name: mail_task.send_mail,
     DELIVER_WEBHOOK.name: webhook_task.deliver_webhook,
     ARTIST_NEWS.name: artist_news.artist_news,

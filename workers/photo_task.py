@@ -20,7 +20,7 @@ from core.errors import InvalidMedia, NotFound
 from core.ids import utcnow
 from core.transient import is_data_error
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
-from pipelines.photo_render import ProfileImages, render_profile_photo
+from pipelines.photo_render import SquareImages, render_profile_photo
 from storage.models.users import User
 from storage.objects.keys import user_key, user_photo_upload_key
 from storage.repositories.users import UserRepository
@@ -61,7 +61,7 @@ async def profile_photo(args: PhotoArgs) -> None:
         await _retry_or_fail(ctx, upload, exc)
 
 
-async def _render(ctx: WorkerContext, upload: PhotoUpload) -> ProfileImages:
+async def _render(ctx: WorkerContext, upload: PhotoUpload) -> SquareImages:
     with workdir(f"photo-{upload.user_id}") as tmp:
         original = tmp / "original"
         try:
@@ -72,7 +72,7 @@ async def _render(ctx: WorkerContext, upload: PhotoUpload) -> ProfileImages:
 
 
 async def _settle(
-    ctx: WorkerContext, upload: PhotoUpload, *, images: ProfileImages | None = None, error_code: str | None = None
+    ctx: WorkerContext, upload: PhotoUpload, *, images: SquareImages | None = None, error_code: str | None = None
 ) -> None:
     """Write the outputs and the outcome, under the row lock, if the upload is still current."""
     async with ctx.sessions.begin() as session:
@@ -80,8 +80,8 @@ async def _settle(
         current = upload.is_current(user)
         if current and user is not None:
             if images is not None:
-                await _put(ctx, user_key(user.id, "profile.jpg"), images.profile)
-                await _put(ctx, user_key(user.id, "profile_thumb.jpg"), images.thumb)
+                await put_jpeg(ctx, user_key(user.id, "profile.jpg"), images.main)
+                await put_jpeg(ctx, user_key(user.id, "profile_thumb.jpg"), images.thumb)
                 user.photo_status, user.photo_error_code = "ready", None
             else:
                 user.photo_status, user.photo_error_code = "failed", error_code
@@ -111,7 +111,9 @@ async def _retry_or_fail(ctx: WorkerContext, upload: PhotoUpload, exc: Exception
         enqueue(session, PROFILE_PHOTO, again, available_at=PROFILE_PHOTO.backoff.due(again.attempt, utcnow()))
 
 
-async def _put(ctx: WorkerContext, key: str, data: bytes) -> None:
+async def put_jpeg(ctx: WorkerContext, key: str, data: bytes) -> None:
+    """Store one rendered JPEG (shared with ``workers.cover_task``)."""
+
     async def once() -> AsyncIterator[bytes]:
         yield data
 

@@ -12,16 +12,15 @@ rendered.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 from api.context import AppContext
 from api.recordings.quota import admit_photo_upload
 from api.uploads import FormBody, FormLimits, StreamingForm
-from api.uploads.multipart import PartStart
-from core.errors import NotFound, ValidationFailed
+from api.uploads.images import image_check
+from core.errors import NotFound
 from core.ids import new_id, utcnow
 from jobs.tasks import PROFILE_PHOTO, PhotoArgs, enqueue
-from pipelines.photo_render import HEAD_BYTES, MAX_PHOTO_BYTES, inspect_image
+from pipelines.photo_render import MAX_PHOTO_BYTES
 from storage.models.users import User
 from storage.objects.keys import user_key, user_photo_upload_key
 from storage.repositories.users import UserRepository
@@ -65,7 +64,7 @@ class PhotoService:
         form.refuse_declared_oversize()
         await admit_photo_upload(self.ctx, user)
         upload_id = new_id()
-        async with form.stored(user_photo_upload_key(user.id, upload_id), _checked_image):
+        async with form.stored(user_photo_upload_key(user.id, upload_id), image_check()):
             return await self._queue(user, str(upload_id))
 
     async def _queue(self, user: User, upload_id: str) -> User:
@@ -81,33 +80,3 @@ class PhotoService:
         log.info("profile photo accepted", extra={"user_id": str(user.id)})
         return target
 
-
-def _content_type(image_format: str | None) -> str:
-    return {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}.get(
-        image_format or "", "application/octet-stream"
-    )
-
-
-async def _checked_image(part: PartStart, chunks: AsyncIterator[bytes]) -> tuple[AsyncIterator[bytes], str]:
-    """Refuse what is not a supported image, from its first bytes, before anything is stored."""
-    head, complete = await _read_head(chunks)
-    if not head:
-        raise ValidationFailed("the uploaded file is empty", error_code="empty_upload")
-    header = inspect_image(head, complete=complete)
-    return _prepend(head, chunks), _content_type(header.format if header else None)
-
-
-async def _read_head(chunks: AsyncIterator[bytes]) -> tuple[bytes, bool]:
-    """Up to ``HEAD_BYTES`` (more if one chunk overshoots), and whether that was the whole file."""
-    head = bytearray()
-    async for chunk in chunks:
-        head += chunk
-        if len(head) >= HEAD_BYTES:
-            return bytes(head), False
-    return bytes(head), True
-
-
-async def _prepend(head: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    yield head
-    async for chunk in rest:
-        yield chunk

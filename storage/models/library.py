@@ -93,7 +93,13 @@ class Album(UUIDPrimaryKey, Timestamps, Base):
 
     title: Mapped[str] = mapped_column(String(200), index=True)
     release_year: Mapped[int | None] = mapped_column(Integer)
+    #: The served cover (``albums/{id}/cover.jpg``; its thumbnail beside it), set once rendered.
     cover_key: Mapped[str | None] = mapped_column(String(400))
+    #: The latest cover upload: processing, ready or failed (NULL: none), and why it failed.
+    cover_status: Mapped[str | None] = mapped_column(String(16))
+    cover_error_code: Mapped[str | None] = mapped_column(String(64))
+    #: When the latest upload (or removal) happened: the images worker's token for "still current".
+    cover_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

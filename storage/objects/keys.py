@@ -96,3 +96,23 @@ def user_photo_upload_key(user_id: object, upload_id: object) -> str:
     file, and removing a processed original cannot remove one that arrived meanwhile.
     """
     return f"{user_prefix(user_id)}photo_uploads/{_id_segment(upload_id)}"
+
+
+ALBUM_OBJECT_NAMES: Final = frozenset({"cover.jpg", "cover_thumb.jpg"})
+
+
+def album_prefix(album_id: object) -> str:
+    """``albums/{album}/`` — everything stored for one album (removed with it)."""
+    return f"albums/{_id_segment(album_id)}/"
+
+
+def album_key(album_id: object, name: str) -> str:
+    """Key of an album's cover image (``cover.jpg`` or ``cover_thumb.jpg``)."""
+    if name not in ALBUM_OBJECT_NAMES:
+        raise ValueError(f"unknown album object name {name!r}")
+    return album_prefix(album_id) + name
+
+
+def album_cover_upload_key(album_id: object, upload_id: object) -> str:
+    """``albums/{album}/cover_uploads/{upload}`` — one uploaded cover awaiting the images worker."""
+    return f"{album_prefix(album_id)}cover_uploads/{_id_segment(upload_id)}"

@@ -64,18 +64,18 @@ def test_sniff_knows_the_allowed_formats_only(head: bytes, expected: str | None)
 def test_exif_orientation_is_applied(orientation: int, expected: dict[str, str]) -> None:
     out = render_profile_photo(phone_jpeg(800, 400, orientation=orientation))
     probes = {"left": (60, 200), "right": (340, 200), "top": (200, 60), "bottom": (200, 340)}
-    assert {side: colour_at(out.profile, *probes[side]) for side in expected} == expected
+    assert {side: colour_at(out.main, *probes[side]) for side in expected} == expected
 
 
 def test_outputs_are_square_jpegs_of_the_profile_sizes() -> None:
     out = render_profile_photo(phone_jpeg(1000, 300))
-    assert _size(out.profile) == (PROFILE_SIZE, PROFILE_SIZE)
+    assert _size(out.main) == (PROFILE_SIZE, PROFILE_SIZE)
     assert _size(out.thumb) == (PROFILE_THUMB_SIZE, PROFILE_THUMB_SIZE)
 
 
 def test_a_small_image_is_still_rendered_at_full_size() -> None:
     out = render_profile_photo(png_bytes(40, 30))
-    assert _size(out.profile) == (PROFILE_SIZE, PROFILE_SIZE)
+    assert _size(out.main) == (PROFILE_SIZE, PROFILE_SIZE)
 
 
 def test_the_crop_keeps_the_centre() -> None:
@@ -86,27 +86,27 @@ def test_the_crop_keeps_the_centre() -> None:
     image.save(source, "PNG")
     out = render_profile_photo(source.getvalue())
     corners = [(5, 5), (394, 5), (5, 394), (394, 394), (200, 200)]
-    assert {colour_at(out.profile, x, y) for x, y in corners} == {"blue"}
+    assert {colour_at(out.main, x, y) for x, y in corners} == {"blue"}
 
 
 def test_every_piece_of_metadata_is_stripped() -> None:
     source = phone_jpeg()
     assert {"exif", "comment", "CadenzaCam"} <= set(has_metadata(source))  # the test's own premise
     out = render_profile_photo(source)
-    assert has_metadata(out.profile) == []
+    assert has_metadata(out.main) == []
     assert has_metadata(out.thumb) == []
 
 
 def test_transparency_is_flattened_onto_white() -> None:
     out = render_profile_photo(png_bytes(100, 100, RED, mode="RGBA"))  # half-transparent red
-    r, g, b = Image.open(io.BytesIO(out.profile)).getpixel((200, 200))
+    r, g, b = Image.open(io.BytesIO(out.main)).getpixel((200, 200))
     assert r > 240 and 100 < g < 160 and 100 < b < 160
 
 
 def test_sixteen_bit_greyscale_is_scaled_not_clipped() -> None:
     source = io.BytesIO()
     Image.new("I;16", (50, 50), 32768).save(source, "PNG")
-    r, g, b = Image.open(io.BytesIO(render_profile_photo(source.getvalue()).profile)).getpixel((200, 200))
+    r, g, b = Image.open(io.BytesIO(render_profile_photo(source.getvalue()).main)).getpixel((200, 200))
     assert 110 < r < 145 and r == g == b
 
 
