@@ -106,6 +106,8 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/v1/albums": (403,),
     "PATCH /api/v1/albums/{album_id:uuid}": (403,),
     "DELETE /api/v1/albums/{album_id:uuid}": (403,),
+    "PUT /api/v1/albums/{album_id:uuid}/cover": (403, *_UPLOAD, 503),
+    "DELETE /api/v1/albums/{album_id:uuid}/cover": (403,),
     "POST /api/v1/songs": (403,),
     "PATCH /api/v1/songs/{song_id:uuid}": (403,),
     "DELETE /api/v1/songs/{song_id:uuid}": (403,),

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import Provide
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.auth.caller import optional_claims
 from api.auth.tokens import TokenClaims
 from api.context import AppContext
 from api.fields import Limit, Offset
+from api.library.cover import AlbumCoverService
 from api.library.listing import (
     ArtistSort,
     FullSort,
@@ -42,6 +43,7 @@ from api.library.schemas import (
     GenreUpdate,
 )
 from api.library.services import CatalogueService
+from api.uploads import FormBody
 from storage.models.library import Album, Artist, Genre
 from storage.models.users import User
 from storage.repositories.library_reads import Kind
@@ -164,5 +166,21 @@ class AlbumsController(Controller):
 
     @delete("/{album_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def delete_album(self, album_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
-        """Delete the album; its songs stay, on no album."""
+        """Delete the album and its cover; its songs stay, on no album."""
         await CatalogueService(ctx).delete(current_user, Album, album_id)
+
+    @put(
+        "/{album_id:uuid}/cover",
+        status_code=HTTP_202_ACCEPTED,
+        request_max_body_size=None,  # MAX_PHOTO_BYTES is enforced while streaming
+        summary="Upload the album's cover (multipart/form-data: file; JPEG, PNG or WebP, at most 10 MiB)",
+    )
+    async def put_cover(self, album_id: uuid.UUID, request: Request, ctx: AppContext, current_user: User) -> AlbumOut:
+        """Replace the cover (its creator or an admin); it is rendered in the background (``cover_status``)."""
+        await AlbumCoverService(ctx).upload(FormBody.of(request), current_user, album_id)
+        return await body_after_write(ctx, Kind.ALBUM, current_user, album_id)
+
+    @delete("/{album_id:uuid}/cover", status_code=HTTP_204_NO_CONTENT)
+    async def delete_cover(self, album_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
+        """Remove the cover (its creator or an admin)."""
+        await AlbumCoverService(ctx).delete(current_user, album_id)

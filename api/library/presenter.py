@@ -13,6 +13,7 @@ from api.context import AppContext
 from api.library.schemas import AlbumOut, ArtistOut, GenreOut, SongOut
 from api.recordings.presenter import MediaUrls
 from core.errors import NotFound
+from storage.objects.keys import album_key
 from storage.repositories.library_json import AlbumView, ArtistView, GenreView, SongView
 from storage.repositories.library_reads import Kind, catalogue_detail
 
@@ -31,13 +32,17 @@ def artist_out(view: ArtistView, caller: Principal | None) -> ArtistOut:
 
 
 async def album_out(ctx: AppContext, view: AlbumView, caller: Principal | None) -> AlbumOut:
+    urls = MediaUrls(ctx)
     return AlbumOut(
         id=view.id,
         title=view.title,
         release_year=view.release_year,
         artists=view.artists,
         genres=view.genres,
-        cover_url=await MediaUrls(ctx).url_for(view.cover_key) if view.cover_key else None,
+        cover_url=await urls.url_for(view.cover_key) if view.cover_key else None,
+        cover_thumb_url=await urls.url_for(album_key(view.id, "cover_thumb.jpg")) if view.cover_key else None,
+        cover_status=view.cover_status,
+        cover_error_code=view.cover_error_code,
         song_count=view.song_count,
         total_duration_seconds=round(view.total_duration_seconds, 3),
         like_count=view.like_count,

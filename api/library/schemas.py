@@ -114,7 +114,13 @@ class AlbumOut(msgspec.Struct):
     release_year: int | None
     artists: list[ArtistRef]
     genres: list[GenreRef]
+    #: The served cover (1200 px square JPEG) and its 300 px thumbnail; a replaced cover stays
+    #: served until the new one is rendered.
     cover_url: str | None
+    cover_thumb_url: str | None
+    #: The latest cover upload: processing, ready or failed (null: none), and why it failed.
+    cover_status: str | None
+    cover_error_code: str | None
     song_count: int
     #: The sum of its songs' probed durations (a song without audio yet counts 0).
     total_duration_seconds: float

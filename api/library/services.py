@@ -32,6 +32,7 @@ from storage.models.library import (
     song_genres,
 )
 from storage.models.users import User
+from storage.objects.keys import album_prefix
 from storage.repositories.library import LibraryRepository
 
 _LINKS = {Artist: (artist_genres, "artist_id"), Album: (album_genres, "album_id"), Song: (song_genres, "song_id")}
@@ -79,7 +80,7 @@ class CatalogueService:
 
     async def delete(self, caller: User, model: type[Any], entry_id: uuid.UUID) -> None:
         """Links go with the entry (cascades); a deleted album's songs stay, on no album; a deleted
-        song's audio recordings are discarded by the worker (rows, then objects)."""
+        song's audio recordings are discarded by the worker (rows, then objects); an album's cover goes."""
         async with self.ctx.sessions.begin() as session:
             entry = await locked_entry(session, model, entry_id, caller, CatalogueAction.DELETE)
             if isinstance(entry, Song):
@@ -87,6 +88,8 @@ class CatalogueService:
                     if recording_id is not None:
                         enqueue(session, DISCARD_RECORDING, RecordingArgs(recording_id=recording_id))
             await LibraryRepository(session).delete(entry)
+        if model is Album:  # its cover, once nothing can point at it (a late cover task finds no album)
+            await self.ctx.store.delete_prefix(album_prefix(entry_id))
 
     async def _apply(self, session: AsyncSession, entry: Any, changes: dict[str, Any], *, new: bool) -> None:
         links = {name: changes.pop(name) for name in ("genre_ids", "artist_ids", "credits") if name in changes}

@@ -88,6 +88,8 @@ class AlbumView(msgspec.Struct, frozen=True):
     title: str
     release_year: int | None
     cover_key: str | None
+    cover_status: str | None
+    cover_error_code: str | None
     created_by: uuid.UUID | None
     like_count: int
     created_at: dt.datetime

@@ -15,6 +15,7 @@ from tests import media
 from tests.api.library_support import album, artist, error_of, genre, song, unique
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import admin, headers, verified
+from tests.photos import png_bytes
 
 pytestmark = pytest.mark.api
 
@@ -139,3 +140,20 @@ def test_bodies_say_what_the_caller_may_do(api: Api, callers: Callers, kind: str
         "unverified": ["view"],
         "admin": everything,
     }
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_album_cover_upload(api: Api, callers: Callers, caller: str) -> None:
+    entry = album(api, callers["creator"])
+    files = {"file": ("cover.png", png_bytes(64, 64), "image/png")}
+    r = api.http.put(f"/api/v1/albums/{entry['id']}/cover", headers=headers(callers[caller]), files=files)
+    assert _status(r) == _expect(EDIT[caller], 202), r.text
+    status = api.http.get(f"/api/v1/albums/{entry['id']}").json()["cover_status"]
+    assert status == ("processing" if EDIT[caller] == "allowed" else None)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_album_cover_delete(api: Api, callers: Callers, caller: str) -> None:
+    entry = album(api, callers["creator"])
+    r = api.http.delete(f"/api/v1/albums/{entry['id']}/cover", headers=headers(callers[caller]))
+    assert _status(r) == _expect(EDIT[caller], 204), r.text
