@@ -108,7 +108,7 @@ def test_fan_out_and_video_only_are_properties_of_the_plans_steps() -> None:
 
 
 def test_the_ops_views_name_each_queues_tasks_and_what_a_worker_runs() -> None:
-    assert queue_out(QueueStats("images")).tasks == ["profile_photo", "thumbnails"]
+    assert queue_out(QueueStats("images")).tasks == ["album_cover", "profile_photo", "thumbnails"]
     assert queue_out(QueueStats("notify")).tasks == ["artist_news", "deliver_webhook", "notify", "send_mail"]
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     running = (RunningStep("job-1", "render", now), RunningStep("user-1", "profile_photo", now))
