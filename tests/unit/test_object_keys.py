@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from storage.objects import recording_key, recording_prefix, user_key, validate_key, validate_prefix
-from storage.objects.keys import MAX_KEY_BYTES
+from storage.objects.keys import MAX_KEY_BYTES, album_cover_upload_key, album_key, album_prefix
 
 
 def test_key_helpers_build_deterministic_keys() -> None:
@@ -43,3 +43,12 @@ def test_validate_key_and_prefix_accept_safe_ones() -> None:
     for bad in ("recordings/u1/1", "", "/", "a//"):
         with pytest.raises(ValueError):
             validate_prefix(bad)
+
+
+def test_album_cover_keys_stay_under_the_album() -> None:
+    assert album_key("a1", "cover_thumb.jpg") == "albums/a1/cover_thumb.jpg"
+    assert album_cover_upload_key("a1", "u9").startswith(album_prefix("a1"))
+    with pytest.raises(ValueError):
+        album_key("a1", "cover.png")
+    with pytest.raises(ValueError):
+        album_cover_upload_key("a1", "../x")

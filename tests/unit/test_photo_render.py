@@ -9,11 +9,13 @@ from PIL import Image
 
 from core.errors import InvalidMedia
 from pipelines.photo_render import (
+    ALBUM_COVER_IMAGE,
     PROFILE_SIZE,
     PROFILE_THUMB_SIZE,
     ImageHeader,
     inspect_image,
     render_profile_photo,
+    render_square,
     sniff_image_format,
 )
 from tests.photos import BLUE, RED, colour_at, has_metadata, phone_jpeg, png_bomb, png_bytes
@@ -142,3 +144,13 @@ def test_inspect_reads_the_size_from_the_first_bytes() -> None:
 def test_inspect_leaves_an_undecidable_prefix_to_the_worker() -> None:
     assert inspect_image(phone_jpeg()[:40], complete=False) is None
     assert _code(lambda: inspect_image(phone_jpeg()[:40], complete=True)) == "not_an_image"
+
+
+def test_album_covers_are_larger_squares_and_take_no_gif() -> None:
+    out = render_square(png_bytes(1600, 900), ALBUM_COVER_IMAGE)
+    assert (_size(out.main), _size(out.thumb)) == ((1200, 1200), (300, 300))
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    assert _code(lambda: inspect_image(gif.getvalue(), complete=True, spec=ALBUM_COVER_IMAGE)) == "not_an_image"
+    assert _code(lambda: render_square(gif.getvalue(), ALBUM_COVER_IMAGE)) == "not_an_image"
+    assert inspect_image(gif.getvalue(), complete=True) == ImageHeader("GIF", 10, 10)  # profile photos may
