@@ -9,7 +9,7 @@ the process behaviour (prefetch, heartbeats, signals): the e2e tier keeps those.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 
@@ -21,8 +21,10 @@ from workers import runtime
 from workers.actors import task_function
 
 
-async def _due(ctx: runtime.WorkerContext, job_id: str | None) -> Sequence[OutboxMessage]:
-    """Due, unsent rows (of ``job_id``'s steps only, when given), marked sent like the relay does."""
+async def _due(
+    ctx: runtime.WorkerContext, job_id: str | None, tasks: Collection[str] | None
+) -> Sequence[OutboxMessage]:
+    """Due, unsent rows (of ``job_id``'s steps, of ``tasks``, when given), marked sent like the relay does."""
     async with ctx.sessions.begin() as session:
         stmt = (
             select(OutboxMessage)
@@ -32,18 +34,20 @@ async def _due(ctx: runtime.WorkerContext, job_id: str | None) -> Sequence[Outbo
         )
         if job_id is not None:
             stmt = stmt.where(OutboxMessage.args["job_id"].astext == job_id)
+        if tasks is not None:
+            stmt = stmt.where(OutboxMessage.actor_name.in_(tasks))
         rows = (await session.execute(stmt)).scalars().all()
         for row in rows:
             row.sent_at = utcnow()
         return rows
 
 
-async def _drain(settings: Settings, job_id: str | None, limit: int) -> int:
+async def _drain(settings: Settings, job_id: str | None, tasks: Collection[str] | None, limit: int) -> int:
     runtime.configure(settings)
     ctx = await runtime.get_context()
     ran = 0
     try:
-        while ran < limit and (rows := await _due(ctx, job_id)):
+        while ran < limit and (rows := await _due(ctx, job_id, tasks)):
             for row in rows:
                 await task_function(TASKS.get(row.actor_name))(**row.args)
                 ran += 1
@@ -52,10 +56,13 @@ async def _drain(settings: Settings, job_id: str | None, limit: int) -> int:
     return ran
 
 
-def run_queued(settings: Settings, job_id: str | None = None, *, limit: int = 200) -> int:
-    """Run due tasks (those of ``job_id``, or all) until none is due; returns how many ran.
+def run_queued(
+    settings: Settings, job_id: str | None = None, *, tasks: Collection[str] | None = None, limit: int = 200
+) -> int:
+    """Run due tasks (those of ``job_id``, those named in ``tasks``, or all) until none is due;
+    returns how many ran. ``tasks`` keeps a test from running other tests' leftover uploads.
 
     A task retried with backoff is due later and is left queued: the caller sees the job as the
     user would at that moment.
     """
-    return asyncio.run(_drain(settings, job_id, limit))
+    return asyncio.run(_drain(settings, job_id, tasks, limit))

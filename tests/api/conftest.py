@@ -62,6 +62,10 @@ class InlineApi(Api):
         run_queued(self.settings, job_id)
         return self.job(account, job_id)
 
+    def run_tasks(self, *tasks: str) -> int:
+        """Run the due rows of these tasks (e.g. ``"profile_photo"``, ``"send_mail"``) as a worker would."""
+        return run_queued(self.settings, tasks=tasks)
+
 
 @pytest.fixture(scope="session")
 def api(client: TestClient, settings: Settings) -> InlineApi:
