@@ -18,6 +18,7 @@ from core.settings import Settings
 from tests import media
 from tests.databases import private_database, private_redis_db
 from tests.e2e.api import Account, Api
+from tests.e2e.mailbox import SmtpServer
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
 #: Random for each session, as a deployment's key would be: no test may lean on a known key.
@@ -105,6 +106,17 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clip_small(media_dir: Path) -> Path:
     """A cheap valid clip for tests that only need "a good upload"."""
     return media.video_clip(media_dir / "clip-small.mp4", width=320, height=180, seconds=2)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) that keeps what it receives; the tiers' apps mail to it."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
