@@ -1,14 +1,14 @@
 """The recording policy: one table of who may do what.
 
-=================  ====  ======  =======  ======  =====
-caller             view  update  publish  delete  share
-=================  ====  ======  =======  ======  =====
-owner              yes   yes     yes      yes     yes
-admin              yes   yes     no       yes     no
-shared with them   yes   no      no       no      no
-anyone (public)    yes   no      no       no      no
-anyone else        no    no      no       no      no
-=================  ====  ======  =======  ======  =====
+=================  ====  ======  =======  ======  =====  =======
+caller             view  update  publish  delete  share  replace
+=================  ====  ======  =======  ======  =====  =======
+owner              yes   yes     yes      yes     yes    yes
+admin              yes   yes     no       yes     no     no
+shared with them   yes   no      no       no      no     no
+anyone (public)    yes   no      no       no      no     no
+anyone else        no    no      no       no      no     no
+=================  ====  ======  =======  ======  =====  =======
 
 A teacher sees a student's recording because the student shared it with them; a relationship
 grants nothing by itself, and removing one revokes the shares between the two (see
@@ -34,6 +34,7 @@ class RecordingAction(enum.StrEnum):
     PUBLISH = "publish"  # is_public
     DELETE = "delete"
     SHARE = "share"  # add, list and remove shares
+    REPLACE = "replace"  # a new file for the recording (it is the owner's performance)
 
 
 class ListScope(enum.StrEnum):
