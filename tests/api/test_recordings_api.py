@@ -230,7 +230,9 @@ def test_delete_removes_the_recording_its_objects_and_media_links(
     ("header", "first", "last"),
     [(None, 0, -1), ("bytes=0-99", 0, 99), ("bytes=-10", -10, -1), ("bytes=100-", 100, -1), ("bytes=50-99999", 50, -1)],
 )
-def test_media_url_serves_file_and_ranges(api: Api, media: tuple[str, bytes], header: str | None, first: int, last: int) -> None:
+def test_media_url_serves_file_and_ranges(
+    api: Api, media: tuple[str, bytes], header: str | None, first: int, last: int
+) -> None:
     url, content = media
     size = len(content)
     first, last = first % size, last % size
@@ -272,7 +274,9 @@ def _signed(url: str, expires_at: int) -> str:
     ],
     ids=["sig", "other-key", "expires-in-past", "expires-later", "signed-but-expired"],
 )
-def test_tampered_or_expired_media_link_is_refused(api: Api, media: tuple[str, bytes], tamper: Callable[..., str]) -> None:
+def test_tampered_or_expired_media_link_is_refused(
+    api: Api, media: tuple[str, bytes], tamper: Callable[..., str]
+) -> None:
     url, content = media
     query = parse_qs(urlsplit(url).query)
     forged = tamper(url, query["sig"][0], int(query["expires"][0]))

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.api
 
 def _put(api: InlineApi, caller: Account | None, recording_id: str, **kwargs: object) -> httpx.Response:
     kwargs.setdefault("files", {"file": ("take2.mp3", b"ID3" + b"\0" * 64, "audio/mpeg")})
-    return api.http.put(f"/api/v1/recordings/{recording_id}/file", headers=headers(caller), **kwargs)  # type: ignore[arg-type]
+    path = f"/api/v1/recordings/{recording_id}/file"
+    return api.http.put(path, headers=headers(caller), **kwargs)  # type: ignore[arg-type]
 
 
 def _outcome(r: httpx.Response) -> str:

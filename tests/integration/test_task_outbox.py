@@ -69,5 +69,5 @@ async def test_arguments_round_trip_through_the_outbox_and_the_relay(
         seen.append((run.name, decoded))
 
     monkeypatch.setattr(actors, "run_task", run_task)
-    await actors._actor_fn(task)(*message.args, **message.kwargs)
+    await actors.task_function(task)(*message.args, **message.kwargs)
     assert seen == [(task.name, args)]
