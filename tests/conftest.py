@@ -43,6 +43,34 @@ LENIENT_RATE_LIMITS = {
 }
 
 
+#: The order in which ``make test``'s two xdist workers take test files: the slowest tier first, so
+#: the many short files of the cheap tiers fill the gaps at the end instead of one worker starting
+#: a two-minute e2e file while the other has nothing left (longest-first scheduling).
+TIER_ORDER = ("e2e", "integration", "api", "unit")
+#: Within e2e, the files that take longest (stacks of their own, outages, renders) go first.
+SLOWEST_FIRST = ("test_worker_faults.py", "test_ops_api.py", "test_claim_faults.py", "test_redis_outage.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist's default re-sorts files by their number of tests, which puts the slowest e2e files
+    # (few tests, minutes each) last; the collection order below is the schedule instead.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers in ``TIER_ORDER``, ``SLOWEST_FIRST`` first in theirs (a stable sort: files and tests
+    otherwise keep their order)."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        parts = item.nodeid.split("::")[0].split("/")
+        tier = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+        slow = SLOWEST_FIRST.index(parts[-1]) if parts[-1] in SLOWEST_FIRST else len(SLOWEST_FIRST)
+        return (TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER), slow)
+
+    items.sort(key=rank)
+
+
 def _server_url(name: str) -> str:
     url = os.environ.get(name)
     if not url:
