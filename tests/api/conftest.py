@@ -79,5 +79,5 @@ def api(client: TestClient, settings: Settings) -> InlineApi:
 
 
 @pytest.fixture(scope="session")
-def mailbox(smtp_server: SmtpServer, api: InlineApi) -> InlineMailbox:
-    return InlineMailbox(smtp_server.mailbox, api)
+def mailbox(smtp_server: SmtpServer, api: InlineApi, base_env: dict[str, str]) -> InlineMailbox:
+    return InlineMailbox(smtp_server.mailbox, api, base_env["DATABASE_URL"])
