@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.jobs import Job, JobStep
 from storage.models.recordings import Recording
+from storage.objects.keys import recording_key, replacement_key
 
 #: A step's results, written to the recording in the same transaction that completes the step.
 RecordingChange = Callable[[AsyncSession, Recording], Awaitable[None]]
@@ -20,7 +21,16 @@ class Claim:
 
     job: Job
     step: JobStep
+    #: For a file replacement, ``jobs.staging.staged_view``: its new original and staged results.
     recording: Recording
+
+    def output_key(self, name: str) -> str:
+        """Where the step stores its output ``name``: a replacement's own prefix, never over what
+        the recording serves."""
+        recording = self.recording
+        if self.job.staged is not None:
+            return replacement_key(recording.owner_id, recording.id, self.job.id, name)
+        return recording_key(recording.owner_id, recording.id, name)
 
 
 @dataclass(frozen=True, slots=True)

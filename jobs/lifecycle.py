@@ -30,6 +30,7 @@ from core.error_messages import public_message
 from core.ids import utcnow
 from jobs.claims import Claim, JobGone, Outcome, RecordingChange
 from jobs.plans import Plan, plan_of
+from jobs.staging import MediaChange, stage, staged_view
 from jobs.state import accepts_success, can_transition, derive_job_state, recording_status_for, steps_ready_to_enqueue
 from jobs.tasks import TASKS, StepArgs, enqueue
 from storage.models.jobs import Job, JobState, JobStep, StepState
@@ -38,7 +39,16 @@ from storage.repositories.jobs import JobRepository
 from storage.repositories.recordings import RecordingRepository
 
 
-async def create_job(session: AsyncSession, recording: Recording, plan: Plan) -> Job:
+async def create_job(
+    session: AsyncSession,
+    recording: Recording,
+    plan: Plan,
+    *,
+    job_id: uuid.UUID | None = None,
+    staged: dict[str, object] | None = None,
+) -> Job:
+    """A job of ``plan`` for the recording, its first steps enqueued. A staging plan's job starts
+    with ``staged`` naming its new original (``jobs.staging``), stored before the job exists."""
     steps = [
         JobStep(
             id=uuid.uuid4(),
@@ -54,7 +64,12 @@ async def create_job(session: AsyncSession, recording: Recording, plan: Plan) ->
         for i, s in enumerate(plan.steps)
     ]
     job = Job(
-        id=uuid.uuid4(), recording_id=recording.id, owner_id=recording.owner_id, plan=plan.name, state=JobState.QUEUED
+        id=job_id or uuid.uuid4(),
+        recording_id=recording.id,
+        owner_id=recording.owner_id,
+        plan=plan.name,
+        state=JobState.QUEUED,
+        staged=staged,
     )
     await JobRepository(session).add(job, steps)
     _enqueue_ready(session, job, utcnow())
@@ -83,6 +98,8 @@ async def claim_step(session: AsyncSession, job_id: uuid.UUID, step_name: str, *
     step.error_message = None
     job.started_at = job.started_at or now
     job.state = derive_job_state(job.steps)
+    if plan_of(job.plan).stages_media:
+        recording = staged_view(recording, job)
     return Claim(job=job, step=step, recording=recording)
 
 
@@ -106,7 +123,10 @@ async def complete_step(
     if not accepts_success(step.state, step.attempts):
         return Outcome(job=job, recording=recording, recording_status_changed=False, applied=False)
     if apply is not None and recording is not None:
-        await apply(session, recording)
+        if plan_of(job.plan).stages_media and isinstance(apply, MediaChange):
+            stage(job, apply)  # swapped in at finalize, whose own change is applied at once
+        else:
+            await apply(session, recording)
     step.state = StepState.SUCCEEDED
     step.progress = 1.0
     step.finished_at = now
@@ -159,7 +179,8 @@ async def fail_step(
             other.state = StepState.SKIPPED
             other.finished_at = now
     job.error_code = error_code
-    if recording is not None:
+    # A failed replacement leaves the recording as it was: ready, with its old media.
+    if recording is not None and not plan_of(job.plan).stages_media:
         recording.error_code = error_code
         recording.error_message = public_message(error_code)
     send_fan_out(session, job, now)
@@ -225,7 +246,10 @@ def _settle(job: Job, recording: Recording | None, before: str | None, now: dt.d
         job.finished_at = now
     changed = False
     if recording is not None:
-        status = recording_status_for(job.steps, plan_of(job.plan))
+        plan = plan_of(job.plan)
+        status = recording_status_for(job.steps, plan)
+        if plan.stages_media and status != RecordingStatus.READY:
+            status = RecordingStatus(before)  # the old media stays served until the swap
         if status != before:
             recording.status = status
             changed = True

@@ -62,10 +62,11 @@ async def retry_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
     now = utcnow()
     job.error_code = None
     job.finished_at = None
-    recording.error_code = None
-    recording.error_message = None
-    recording.ready_at = None
-    recording.status = recording_status_for(job.steps, plan)
+    if not plan.stages_media:  # a replacement's recording keeps its old media meanwhile
+        recording.error_code = None
+        recording.error_message = None
+        recording.ready_at = None
+        recording.status = recording_status_for(job.steps, plan)
     for step in steps_ready_to_enqueue(job.steps):
         send_step(session, step, job.id, now)  # type: ignore[arg-type]
     job.state = derive_job_state(job.steps)
@@ -105,7 +106,7 @@ async def cancel_job(session: AsyncSession, job_id: uuid.UUID) -> Job:
         step.finished_at = now
     # A job already failing for good (one step failed, another still running) keeps its cause.
     job.error_code = job.error_code or CANCELLED
-    if recording is not None:
+    if recording is not None and not plan.stages_media:
         if recording.error_code is None:
             recording.error_code = CANCELLED
             recording.error_message = public_message(CANCELLED)

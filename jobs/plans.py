@@ -40,6 +40,9 @@ class PlanStep:
 class Plan:
     name: str
     steps: tuple[PlanStep, ...]
+    #: The steps' results are staged on the job and swapped into the recording at finalize
+    #: (``jobs.staging``): the recording keeps its old media until then, and if the job fails.
+    stages_media: bool = False
 
     def step(self, name: str) -> PlanStep:
         for step in self.steps:
@@ -69,7 +72,15 @@ MEDIA_PLAN = Plan(
     ),
 )
 
-PLANS: dict[str, Plan] = {MEDIA_PLAN.name: MEDIA_PLAN}
+# A new file for a recording that has media: the same steps, staged. No notify step: the
+# recording stays ready with its old media whatever happens, and the job shows the outcome.
+REPLACE_PLAN = Plan(
+    name="replace",
+    steps=tuple(step for step in MEDIA_PLAN.steps if not step.fan_out),
+    stages_media=True,
+)
+
+PLANS: dict[str, Plan] = {MEDIA_PLAN.name: MEDIA_PLAN, REPLACE_PLAN.name: REPLACE_PLAN}
 
 
 def plan_of(name: str) -> Plan:

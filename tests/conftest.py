@@ -18,6 +18,7 @@ from core.settings import Settings
 from tests import media
 from tests.databases import private_database, private_redis_db
 from tests.e2e.api import Account, Api
+from tests.e2e.mailbox import SmtpServer
 from tests.integration.s3_server import s3_server  # noqa: F401 - re-exported fixture
 
 #: Random for each session, as a deployment's key would be: no test may lean on a known key.
@@ -40,6 +41,34 @@ LENIENT_RATE_LIMITS = {
     "RATE_LIMIT_PHOTO_UPLOADS": "100000/60",
     "EVENT_STREAMS_PER_ADDRESS": "100000",
 }
+
+
+#: The order in which ``make test``'s two xdist workers take test files: the slowest tier first, so
+#: the many short files of the cheap tiers fill the gaps at the end instead of one worker starting
+#: a two-minute e2e file while the other has nothing left (longest-first scheduling).
+TIER_ORDER = ("e2e", "integration", "api", "unit")
+#: Within e2e, the files that take longest (stacks of their own, outages, renders) go first.
+SLOWEST_FIRST = ("test_worker_faults.py", "test_ops_api.py", "test_claim_faults.py", "test_redis_outage.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist's default re-sorts files by their number of tests, which puts the slowest e2e files
+    # (few tests, minutes each) last; the collection order below is the schedule instead.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers in ``TIER_ORDER``, ``SLOWEST_FIRST`` first in theirs (a stable sort: files and tests
+    otherwise keep their order)."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        parts = item.nodeid.split("::")[0].split("/")
+        tier = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+        slow = SLOWEST_FIRST.index(parts[-1]) if parts[-1] in SLOWEST_FIRST else len(SLOWEST_FIRST)
+        return (TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER), slow)
+
+    items.sort(key=rank)
 
 
 def _server_url(name: str) -> str:
@@ -105,6 +134,17 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clip_small(media_dir: Path) -> Path:
     """A cheap valid clip for tests that only need "a good upload"."""
     return media.video_clip(media_dir / "clip-small.mp4", width=320, height=180, seconds=2)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) that keeps what it receives; the tiers' apps mail to it."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ the process behaviour (prefetch, heartbeats, signals): the e2e tier keeps those.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 
@@ -21,8 +21,11 @@ from workers import runtime
 from workers.actors import task_function
 
 
-async def _due(ctx: runtime.WorkerContext, job_id: str | None, actor: str | None = None) -> Sequence[OutboxMessage]:
-    """Due, unsent rows (of ``job_id``'s steps, of ``actor``'s task, when given), marked sent like the relay does."""
+async def _due(
+    ctx: runtime.WorkerContext, job_id: str | None, tasks: Collection[str] | None, refs: Collection[str] | None
+) -> Sequence[OutboxMessage]:
+    """Due, unsent rows (of ``job_id``'s steps, of ``tasks``, about ``refs``, when given), marked
+    sent like the relay does."""
     async with ctx.sessions.begin() as session:
         stmt = (
             select(OutboxMessage)
@@ -32,20 +35,24 @@ async def _due(ctx: runtime.WorkerContext, job_id: str | None, actor: str | None
         )
         if job_id is not None:
             stmt = stmt.where(OutboxMessage.args["job_id"].astext == job_id)
-        if actor is not None:
-            stmt = stmt.where(OutboxMessage.actor_name == actor)
+        if tasks is not None:
+            stmt = stmt.where(OutboxMessage.actor_name.in_(tasks))
+        if refs is not None:
+            stmt = stmt.where(OutboxMessage.args["ref"].astext.in_(refs))
         rows = (await session.execute(stmt)).scalars().all()
         for row in rows:
             row.sent_at = utcnow()
         return rows
 
 
-async def _drain(settings: Settings, job_id: str | None, limit: int, actor: str | None = None) -> int:
+async def _drain(
+    settings: Settings, job_id: str | None, tasks: Collection[str] | None, refs: Collection[str] | None, limit: int
+) -> int:
     runtime.configure(settings)
     ctx = await runtime.get_context()
     ran = 0
     try:
-        while ran < limit and (rows := await _due(ctx, job_id, actor)):
+        while ran < limit and (rows := await _due(ctx, job_id, tasks, refs)):
             for row in rows:
                 await task_function(TASKS.get(row.actor_name))(**row.args)
                 ran += 1
@@ -54,10 +61,19 @@ async def _drain(settings: Settings, job_id: str | None, limit: int, actor: str 
     return ran
 
 
-def run_queued(settings: Settings, job_id: str | None = None, *, actor: str | None = None, limit: int = 200) -> int:
-    """Run due tasks (those of ``job_id``, or of the task ``actor``, or all) until none is due; returns how many ran.
+def run_queued(
+    settings: Settings,
+    job_id: str | None = None,
+    *,
+    tasks: Collection[str] | None = None,
+    refs: Collection[str] | None = None,
+    limit: int = 200,
+) -> int:
+    """Run due tasks (those of ``job_id``, those named in ``tasks``, those whose ``ref`` argument is
+    in ``refs``, or all) until none is due; returns how many ran. The filters keep a test from
+    running other tests' leftovers (their uploads, their mail).
 
     A task retried with backoff is due later and is left queued: the caller sees the job as the
     user would at that moment.
     """
-    return asyncio.run(_drain(settings, job_id, limit, actor))
+    return asyncio.run(_drain(settings, job_id, tasks, refs, limit))

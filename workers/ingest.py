@@ -14,6 +14,7 @@ from jobs.plans import plan_of
 from jobs.song_audio import fill_song_from_tags, promote_song_audio
 from pipelines.probe import probe_file
 from jobs.claims import Claim
+from jobs.staging import MediaChange, swap_in
 from storage.models.recordings import Recording, RecordingPurpose
 from workers.media_files import working_copy
 from workers.runtime import WorkerContext
@@ -42,18 +43,24 @@ async def probe(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRes
         max_frames=media.max_frames,
     )
     await progress(1.0)
-
-    async def apply(session: AsyncSession, recording: Recording) -> None:
-        recording.media_kind = info.kind
-        recording.duration_seconds = round(info.duration, 3)
-        recording.width = info.video.display_width if info.video else None
-        recording.height = info.video.display_height if info.video else None
-        recording.media_info = info.to_dict()
-        if tags is not None:
-            await fill_song_from_tags(session, recording, tags)
-
+    change = MediaChange(
+        fields={
+            "media_kind": info.kind,
+            "duration_seconds": round(info.duration, 3),
+            "width": info.video.display_width if info.video else None,
+            "height": info.video.display_height if info.video else None,
+            "media_info": info.to_dict(),
+        }
+    )
     skip = plan_of(claim.job.plan).video_only_steps if info.kind == "audio" else ()
-    return StepResult(skip=skip, apply=apply)
+    if tags is None:
+        return StepResult(skip=skip, apply=change)
+
+    async def apply_with_tags(session: AsyncSession, recording: Recording) -> None:
+        await change(session, recording)
+        await fill_song_from_tags(session, recording, tags)
+
+    return StepResult(skip=skip, apply=apply_with_tags)
 
 
 async def finalize(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepResult:
@@ -67,6 +74,23 @@ async def finalize(ctx: WorkerContext, claim: Claim, progress: Progress) -> Step
         if await ctx.store.stat(key) is None:
             raise TransientFailure(f"stored output {key} is missing", error_code="output_missing")
     await progress(1.0)
+    if claim.job.staged is not None:
+        return _swap(ctx, claim.job.staged)
     if recording.purpose == RecordingPurpose.SONG_AUDIO:
         return StepResult(apply=promote_song_audio)
     return StepResult()
+
+
+def _swap(ctx: WorkerContext, staged: dict) -> StepResult:
+    """A replacement's new media is complete: swap it in with this step's commit, then delete the
+    objects of the old media (after the commit: until then they are what the recording serves)."""
+    unused: set[str] = set()
+
+    async def apply(session: AsyncSession, recording: Recording) -> None:
+        unused.update(await swap_in(session, recording, staged))
+
+    async def delete_unused() -> None:
+        for key in sorted(unused):
+            await ctx.store.delete(key)
+
+    return StepResult(apply=apply, after_commit=delete_unused)

@@ -31,6 +31,7 @@ from workers.deferral import Deferred
 from workers.events import publish
 from workers.metrics import observe_step
 from workers.inflight import IN_FLIGHT, HandedBack
+from workers.replacement import discard_failed_replacement
 from workers.runtime import WorkerContext, get_context, worker_name
 
 log = logging.getLogger("cadenza.worker")
@@ -42,6 +43,8 @@ PROGRESS_MIN_INTERVAL = 0.5
 class StepResult:
     skip: tuple[str, ...] = ()
     apply: RecordingChange | None = None
+    #: Run once the step's outcome is committed (a replacement's finalize deletes the old media).
+    after_commit: Callable[[], Awaitable[None]] | None = None
 
 
 class Progress:
@@ -110,17 +113,29 @@ async def run_step(step_name: str, job_id: str, handler: StepHandler) -> None:
                 seconds = round(time.monotonic() - started, 3)
                 if outcome.applied:
                     log.info("step succeeded", extra={"step": step_name, "seconds": seconds})
+                    await _after_commit(result)
                 else:
                     log.info("late step result; nothing changed", extra={"step": step_name, "seconds": seconds})
         except JobGone:
             await _discard_outputs(ctx, claim)
             return
+        await discard_failed_replacement(ctx, claim, outcome)
         _observe(claim, outcome, time.monotonic() - started)
         if outcome.applied:
             await publish_outcome(ctx.redis, outcome, step_name)
     finally:
         IN_FLIGHT.end(entry)
         job_id_var.reset(token)
+
+
+async def _after_commit(result: StepResult) -> None:
+    """What is left to do is only tidying (objects nobody reads any more): never fails the step."""
+    if result.after_commit is None:
+        return
+    try:
+        await result.after_commit()
+    except Exception:  # noqa: BLE001 - the outcome is committed; a leftover object costs only space
+        log.exception("cleanup after the step failed")
 
 
 async def _claim(ctx: WorkerContext, job_id: uuid.UUID, step_name: str) -> Claim | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pipelines.ffmpeg_args import render_audio_args, render_video_args, timeout_for
 from pipelines.ladder import AUDIO_BITRATE, plan_renditions
 from pipelines.media import MediaInfo
@@ -14,9 +12,7 @@ from pipelines.probe import probe_file
 from pipelines.runner import run_process
 from pipelines.waveform import waveform_peaks, waveform_sample_rate
 from jobs.claims import Claim
-from storage.models.recordings import Recording
-from storage.objects.keys import recording_key
-from storage.repositories.recordings import RecordingRepository
+from jobs.staging import MediaChange
 from workers.media_files import source_info, working_copy
 from workers.runtime import WorkerContext
 from workers.steps import Progress, StepResult
@@ -30,23 +26,16 @@ async def render(ctx: WorkerContext, claim: Claim, progress: Progress) -> StepRe
     async with working_copy(ctx, recording) as (workdir, original):
         info = await source_info(recording, original)
         if info.kind == "video":
-            rows = await _render_video(ctx, recording, info, workdir, original, progress)
-            waveform_key = None
+            rows = await _render_video(ctx, claim, info, workdir, original, progress)
+            fields: dict[str, object] = {}
         else:
-            rows, waveform_key = await _render_audio(ctx, recording, info, workdir, original, progress)
-
-    async def apply(session: AsyncSession, target: Recording) -> None:
-        repo = RecordingRepository(session)
-        for row in rows:
-            await repo.upsert_rendition(row)
-        if waveform_key is not None:
-            target.waveform_key = waveform_key
-
-    return StepResult(apply=apply)
+            rows, waveform_key = await _render_audio(ctx, claim, info, workdir, original, progress)
+            fields = {"waveform_key": waveform_key}
+    return StepResult(apply=MediaChange(fields=fields, renditions=tuple(rows)))
 
 
 async def _render_video(
-    ctx: WorkerContext, recording: Recording, info: MediaInfo, workdir: Path, original: Path, progress: Progress
+    ctx: WorkerContext, claim: Claim, info: MediaInfo, workdir: Path, original: Path, progress: Progress
 ) -> list[dict[str, object]]:
     specs = plan_renditions(info)
     outputs = [(spec, str(workdir / spec.filename)) for spec in specs]
@@ -58,12 +47,12 @@ async def _render_video(
     )
     rows = []
     for spec, path in outputs:
-        rows.append(await _store_output(ctx, recording, path, spec.filename, "video/mp4", name=spec.name))
+        rows.append(await _store_output(ctx, claim, path, spec.filename, "video/mp4", name=spec.name))
     return rows
 
 
 async def _render_audio(
-    ctx: WorkerContext, recording: Recording, info: MediaInfo, workdir: Path, original: Path, progress: Progress
+    ctx: WorkerContext, claim: Claim, info: MediaInfo, workdir: Path, original: Path, progress: Progress
 ) -> tuple[list[dict[str, object]], str]:
     m4a, pcm = workdir / "audio.m4a", workdir / "waveform.pcm"
     rate = waveform_sample_rate(info.duration, WAVEFORM_POINTS)
@@ -76,22 +65,21 @@ async def _render_audio(
     peaks = waveform_peaks(str(pcm), WAVEFORM_POINTS)
     waveform = workdir / "waveform.json"
     waveform.write_text(json.dumps({"version": 1, "duration": info.duration, "points": len(peaks), "peaks": peaks}))
-    waveform_key = recording_key(recording.owner_id, recording.id, "waveform.json")
+    waveform_key = claim.output_key("waveform.json")
     await ctx.store.put_file(waveform_key, waveform, content_type="application/json")
-    row = await _store_output(ctx, recording, str(m4a), "audio.m4a", "audio/mp4", name="audio")
+    row = await _store_output(ctx, claim, str(m4a), "audio.m4a", "audio/mp4", name="audio")
     row["bitrate"] = row["bitrate"] or AUDIO_BITRATE
     return [row], waveform_key
 
 
 async def _store_output(
-    ctx: WorkerContext, recording: Recording, path: str, filename: str, content_type: str, *, name: str
+    ctx: WorkerContext, claim: Claim, path: str, filename: str, content_type: str, *, name: str
 ) -> dict[str, object]:
-    """Upload one output and describe it from a probe of the file actually written."""
+    """Upload one output and describe it (a rendition row) from a probe of the file actually written."""
     out = await probe_file(path)
-    key = recording_key(recording.owner_id, recording.id, filename)
+    key = claim.output_key(filename)
     size = await ctx.store.put_file(key, path, content_type=content_type)
     return {
-        "recording_id": recording.id,
         "name": name,
         "storage_key": key,
         "content_type": content_type,

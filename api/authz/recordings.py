@@ -1,16 +1,16 @@
 """The recording policy: one table of who may do what.
 
-=================  ====  ======  =======  ======  =====
-caller             view  update  publish  delete  share
-=================  ====  ======  =======  ======  =====
-owner              yes   yes     yes      yes     yes
-admin              yes   yes     no       yes     no
-shared with them   yes   no      no       no      no
-teaches it (1)     yes   no      no       no      no
-signed in (public) yes   no      no       no      no
-anyone else        no    no      no       no      no
-anonymous          no    no      no       no      no
-=================  ====  ======  =======  ======  =====
+=================  ====  ======  =======  ======  =====  =======
+caller             view  update  publish  delete  share  replace
+=================  ====  ======  =======  ======  =====  =======
+owner              yes   yes     yes      yes     yes    yes
+admin              yes   yes     no       yes     no     no
+shared with them   yes   no      no       no      no     no
+teaches it (1)     yes   no      no       no      no     no
+signed in (public) yes   no      no       no      no     no
+anyone else        no    no      no       no      no     no
+anonymous          no    no      no       no      no     no
+=================  ====  ======  =======  ======  =====  =======
 
 A public recording is visible to any *signed-in* user; anonymous callers see a recording only
 through a share link (``GET /api/v1/shared/{token}``, ``api.links``), never by its id: every
@@ -44,6 +44,7 @@ class RecordingAction(enum.StrEnum):
     PUBLISH = "publish"  # is_public
     DELETE = "delete"
     SHARE = "share"  # add, list and remove shares
+    REPLACE = "replace"  # a new file for the recording (it is the owner's performance)
 
 
 class ListScope(enum.StrEnum):

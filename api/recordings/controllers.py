@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -17,6 +17,7 @@ from api.conditional import NOT_MODIFIED, client_has, not_modified, tag_headers
 from api.context import AppContext
 from api.fields import Limit, Offset
 from api.recordings.presenter import present
+from api.recordings.replace import ReplaceService
 from api.recordings.schemas import RecordingOut, RecordingPage, RecordingUpdate, ShareCreate, ShareOut, SharePage
 from api.recordings.services import RecordingService
 from api.recordings.sharing import ShareService
@@ -57,6 +58,21 @@ class RecordingsController(Controller):
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(body, status_code=HTTP_202_ACCEPTED, headers=headers)
+
+    @put(
+        "/{recording_id:uuid}/file",
+        status_code=HTTP_202_ACCEPTED,
+        request_max_body_size=None,  # as the upload: MAX_UPLOAD_BYTES is enforced while streaming
+        summary="Replace the recording's file (multipart/form-data: file); the old media stays served until "
+        "the new media is ready, and if it fails",
+    )
+    async def replace_file(
+        self, request: Request, recording_id: uuid.UUID, ctx: AppContext, current_user: User
+    ) -> Response[RecordingOut]:
+        """Owner, verified e-mail: 202 and the new job; 409 ``recording_busy`` while a job runs."""
+        result = await ReplaceService(ctx).replace(FormBody.of(request), current_user, recording_id)
+        body = await present(ctx, result.recording, result.job_id)
+        return Response(body, status_code=HTTP_202_ACCEPTED, headers={"Location": body.links.self})
 
     @get("/")
     async def list_recordings(

@@ -1,5 +1,6 @@
 """review and feedback: comments, assessments, share links, daily recording views, practice goals,
-view count; notification preferences and the in_app flag; webhooks and their delivery log
+view count; notification preferences and the in_app flag; webhooks and their delivery log;
+jobs.staged (a file replacement's results, swapped in at its finalize)
 
 Revision ID: 0005
 Revises: 0004
@@ -29,6 +30,7 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     _upgrade_review()
     _upgrade_notify()
+    op.add_column("jobs", sa.Column("staged", postgresql.JSONB(astext_type=sa.Text()), nullable=True))
 
 
 def _upgrade_review() -> None:
@@ -177,6 +179,7 @@ def _upgrade_notify() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("jobs", "staged")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhooks")
     op.drop_table("notification_settings")

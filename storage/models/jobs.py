@@ -40,6 +40,9 @@ class Job(UUIDPrimaryKey, Timestamps, Base):
     error_code: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: A file replacement's new original and the results of its steps so far (``jobs.staging``);
+    #: the recording keeps serving its old media until finalize swaps these in. None otherwise.
+    staged: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     steps: Mapped[list[JobStep]] = relationship(
         back_populates="job", cascade="all, delete-orphan", lazy="selectin", order_by="JobStep.position"

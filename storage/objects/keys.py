@@ -77,6 +77,23 @@ def recording_key(owner_id: object, recording_id: object, name: str) -> str:
     return recording_prefix(owner_id, recording_id) + name
 
 
+def replacement_prefix(owner_id: object, recording_id: object, job_id: object) -> str:
+    """``recordings/{owner}/{recording}/jobs/{job}/`` — a file replacement's original and outputs.
+
+    Beside the served objects, never over them: the old media stays served until the job's finalize
+    swaps the keys in, and stays if the job fails. Inside the recording's prefix, so deleting the
+    recording removes them too.
+    """
+    return f"{recording_prefix(owner_id, recording_id)}jobs/{_id_segment(job_id)}/"
+
+
+def replacement_key(owner_id: object, recording_id: object, job_id: object, name: str) -> str:
+    """Key of one named object (``original``, ``hd.mp4``...) of a file replacement's job."""
+    if name not in RECORDING_OBJECT_NAMES:
+        raise ValueError(f"unknown recording object name {name!r}")
+    return replacement_prefix(owner_id, recording_id, job_id) + name
+
+
 def user_prefix(user_id: object) -> str:
     """``users/{user}/`` — everything stored for one user (removed with the account)."""
     return f"users/{_id_segment(user_id)}/"

@@ -39,7 +39,7 @@ def image(api: Api, url: str) -> Image.Image:
 
 
 def rendered(api: Api, settings: Settings, album_id: str) -> dict:
-    run_queued(settings, actor="album_cover")
+    run_queued(settings, tasks=["album_cover"])
     return get_album(api, album_id)
 
 
@@ -70,7 +70,7 @@ def test_a_new_cover_replaces_the_old_once_rendered(api: Api, settings: Settings
     done = rendered(api, settings, entry["id"])
     assert done["cover_status"] == "ready"
     assert colour_at(api.http.get(done["cover_url"]).content, 600, 600) == "blue"
-    assert run_queued(settings, actor="album_cover") == 0  # nothing left; a redelivery would be a no-op
+    assert run_queued(settings, tasks=["album_cover"]) == 0  # nothing left; a redelivery would be a no-op
 
 
 def test_a_bad_image_found_by_the_worker_leaves_the_old_cover(api: Api, settings: Settings, teacher: Account) -> None:

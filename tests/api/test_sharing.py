@@ -59,7 +59,8 @@ def test_share_and_unshare(api: Api, owner: Account) -> None:
     assert _ids(api, friend, scope="shared") == [recording_id] and _ids(api, friend) == []
     seen = api.http.get(path, headers=friend.headers).json()
     assert (seen["permissions"], seen["job_id"], seen["original_filename"]) == (["view"], None, None)
-    assert api.recording(owner, recording_id)["permissions"] == ["delete", "publish", "share", "update", "view"]
+    owner_permissions = ["delete", "publish", "replace", "share", "update", "view"]
+    assert api.recording(owner, recording_id)["permissions"] == owner_permissions
     assert _shares(api, owner, recording_id) == [friend.id]
     _error(api.http.get(f"{path}/shares", headers=friend.headers), 403, "not_owner")
     _error(api.http.delete(f"{path}/shares/{owner.id}", headers=friend.headers), 403, "not_owner")

@@ -34,7 +34,7 @@ def put_audio(
 def finished(api: InlineApi, who: Account, song_id: str, job_id: str) -> dict:
     """Run the audio's job and the discards it leads to; the song as it then reads."""
     run_queued(api.settings, job_id)
-    run_queued(api.settings, actor="discard_recording")
+    run_queued(api.settings, tasks=["discard_recording"])
     return api.http.get(f"/api/v1/songs/{song_id}", headers=who.headers).json()
 
 
@@ -217,3 +217,16 @@ def test_a_silent_video_fails_with_no_audio_stream(api: InlineApi, teacher: Acco
     track = song(api, teacher)
     done = processed(api, teacher, track["id"], silent)
     assert (done["audio_status"], done["audio_error_code"], done["audio_url"]) == ("failed", "no_audio_stream", None)
+
+
+def test_a_songs_audio_is_not_replaced_behind_the_songs_back(
+    api: InlineApi, teacher: Account, media_dir: Path
+) -> None:
+    good = media.audio_file(media_dir / "good-song.wav", seconds=1.0)
+    track = song(api, teacher)
+    done = processed(api, teacher, track["id"], good)
+    recording_id = recording_of(api, teacher, done["audio_job_id"])
+    # The uploader owns the audio's recording, but its file changes only through the song
+    files = {"file": ("other.wav", good.read_bytes(), "audio/wav")}
+    r = api.http.put(f"/api/v1/recordings/{recording_id}/file", headers=teacher.headers, files=files)
+    assert (r.status_code, r.json()["error_code"]) == (409, "recording_is_song_audio")

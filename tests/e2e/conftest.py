@@ -66,17 +66,6 @@ def settings(base_env: dict[str, str]) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SmtpServer]:
-    """A real SMTP server (aiosmtpd) that keeps what it receives; the session stack mails to it."""
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
 def mailbox(smtp_server: SmtpServer) -> Mailbox:
     return smtp_server.mailbox
 

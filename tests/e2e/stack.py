@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -120,9 +121,22 @@ class Stack:
         except ProcessLookupError:
             pass
 
-    def stop(self) -> None:
-        for name in list(self.processes):
-            self.stop_process(name)
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM every process at once, then wait for them: stopped one after another, a stack's
+        teardown took the sum of its processes' graceful shutdowns (over 20 s for some stacks)."""
+        running = {name: proc for name, proc in self.processes.items() if proc.poll() is None}
+        self.processes.clear()
+        for proc in running.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGTERM)  # the leader only: see stop_process
+        deadline = time.monotonic() + timeout
+        for proc in running.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
 
     def logs(self, name: str, tail: int = 60) -> str:
         path = self.log_dir / f"{name}.log"

@@ -4,6 +4,7 @@ with its own code, and both shown with their limits in ``/users/me``. In-process
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -11,6 +12,8 @@ import pytest
 
 from core.limits import RateLimit, UploadQuotas
 from core.settings import Settings
+from tests.e2e.auth_support import sql
+from tests.e2e.authz_support import set_user_columns
 from tests.integration.live_app import Session, error_code, live_app, sign_up
 from tests.photos import png_bytes
 
@@ -68,3 +71,25 @@ def test_profile_photo_uploads_are_limited_per_user(settings: Settings) -> None:
         answers = [http.put("/api/v1/users/me/photo", files=files, headers=me.headers) for _ in range(3)]
         assert [r.status_code for r in answers[:2]] == [202, 202]
         assert error_code(answers[2], 429) == "too_many_uploads"
+
+
+def test_a_new_file_for_a_recording_counts_against_both_quotas(http: httpx.Client, database_url: str) -> None:
+    # Given a verified owner whose 150 kB upload has finished (its job failed: no worker runs here)
+    me = sign_up(http)
+    set_user_columns(database_url, me.user_id, email_verified=True)
+    created = upload(http, me, 150_000).json()
+    sql(database_url, "UPDATE jobs SET state = 'failed' WHERE id = $1", uuid.UUID(created["job_id"]))
+
+    def replace(size: int) -> httpx.Response:
+        files = {"file": ("take2.mp4", os.urandom(size), "video/mp4")}
+        return http.put(f"/api/v1/recordings/{created['id']}/file", files=files, headers=me.headers)
+
+    # Then a new file bigger than what is left is stopped as an upload would be, and counts nothing
+    assert error_code(replace(60_000), 413) == "storage_quota_exceeded"
+    assert usage(http, me)["stored_bytes"] == 150_000
+    # And every new file counts in the uploads window, as an upload does (the refused one too)
+    assert replace(1000).status_code == 202
+    assert usage(http, me)["uploads_in_window"] == 3
+    # A refusal before the quotas (its new job is queued now) counts nothing
+    assert error_code(replace(1000), 409) == "recording_busy"
+    assert usage(http, me)["uploads_in_window"] == 3

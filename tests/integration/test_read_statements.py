@@ -143,7 +143,7 @@ async def test_a_page_of_fifty_recordings_comes_with_renditions_and_job_ids(
     assert newest["job_id"] == str(world.job_id)
     assert [x["name"] for x in newest["renditions"]] == ["hd", "sd"]
     assert all(x["url"] for x in newest["renditions"])
-    assert newest["permissions"] == ["delete", "publish", "share", "update", "view"]
+    assert newest["permissions"] == ["delete", "publish", "replace", "share", "update", "view"]
     created = [item["created_at"] for item in body["items"]]
     assert created == sorted(created, reverse=True)
 

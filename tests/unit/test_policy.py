@@ -47,26 +47,26 @@ def outcome(check) -> str:  # noqa: ANN001
 
 
 OK, GONE, DENIED, LOGIN = "ok", "404 recording_not_found", "403 not_owner", "401 not_authenticated"
-V, U, P, D, S = (RecordingAction.VIEW, RecordingAction.UPDATE, RecordingAction.PUBLISH, RecordingAction.DELETE,
-                 RecordingAction.SHARE)  # fmt: skip
+V, U, P, D, S, R = (RecordingAction.VIEW, RecordingAction.UPDATE, RecordingAction.PUBLISH, RecordingAction.DELETE,
+                    RecordingAction.SHARE, RecordingAction.REPLACE)  # fmt: skip
 PRIVATE = RecordingFacts(owner_id=OWNER.id, is_public=False)
 SHARED = RecordingFacts(owner_id=OWNER.id, is_public=False, shared_with_caller=True)
 PUBLIC = RecordingFacts(owner_id=OWNER.id, is_public=True)
 
 RECORDING_RULES = [
     # caller,  recording, {action: outcome}
-    ("owner", OWNER, PRIVATE, {V: OK, U: OK, P: OK, D: OK, S: OK}),
-    ("owner-public", OWNER, PUBLIC, {V: OK, U: OK, P: OK, D: OK, S: OK}),
-    ("admin", ADMIN, PRIVATE, {V: OK, U: OK, P: DENIED, D: OK, S: DENIED}),
-    ("shared-with", TEACHER, SHARED, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED}),
-    ("stranger", STUDENT, PRIVATE, {V: GONE, U: GONE, P: GONE, D: GONE, S: GONE}),
-    ("stranger-public", STUDENT, PUBLIC, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED}),
+    ("owner", OWNER, PRIVATE, {V: OK, U: OK, P: OK, D: OK, S: OK, R: OK}),
+    ("owner-public", OWNER, PUBLIC, {V: OK, U: OK, P: OK, D: OK, S: OK, R: OK}),
+    ("admin", ADMIN, PRIVATE, {V: OK, U: OK, P: DENIED, D: OK, S: DENIED, R: DENIED}),
+    ("shared-with", TEACHER, SHARED, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED, R: DENIED}),
+    ("stranger", STUDENT, PRIVATE, {V: GONE, U: GONE, P: GONE, D: GONE, S: GONE, R: GONE}),
+    ("stranger-public", STUDENT, PUBLIC, {V: OK, U: DENIED, P: DENIED, D: DENIED, S: DENIED, R: DENIED}),
     # Anonymous callers see recordings only through share links: 401 for everything, public or not,
     # so an anonymous caller cannot tell an existing id from a made-up one.
-    ("anonymous", None, PRIVATE, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
-    ("anonymous-public", None, PUBLIC, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
+    ("anonymous", None, PRIVATE, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN, R: LOGIN}),
+    ("anonymous-public", None, PUBLIC, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN, R: LOGIN}),
     # A share fact never reaches anonymous callers; even if it did, it grants nothing.
-    ("anonymous-shared", None, SHARED, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN}),
+    ("anonymous-shared", None, SHARED, {V: LOGIN, U: LOGIN, P: LOGIN, D: LOGIN, S: LOGIN, R: LOGIN}),
 ]
 
 

@@ -13,6 +13,8 @@ import jwt
 import pytest
 
 from tests.conftest import TEST_SECRET
+from tests.api.conftest import BASE_URL
+from tests.api.mail import InlineMailbox
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import (
     PASSWORD,
@@ -26,10 +28,9 @@ from tests.e2e.auth_support import (
     register,
     sql,
 )
-from tests.e2e.mailbox import TEMPFAIL_PREFIX, Mailbox, bodies, mailed_token
-from tests.e2e.stack import Stack
+from tests.e2e.mailbox import TEMPFAIL_PREFIX, bodies, mailed_token
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 
 def _verify(api: Api, token: str) -> Any:  # noqa: ANN401
@@ -45,7 +46,7 @@ def _login(api: Api, login: str, password: str = PASSWORD) -> dict[str, Any]:
 # --- the whole life cycle ---------------------------------------------------------------------
 
 
-def test_register_mail_verify_login_refresh_logout(api: Api, stack: Stack, mailbox: Mailbox) -> None:
+def test_register_mail_verify_login_refresh_logout(api: Api, mailbox: InlineMailbox) -> None:
     # Given a new account
     r, sent = register(api, display_name="Clara Wieck")
     assert r.status_code == 201, r.text
@@ -59,7 +60,7 @@ def test_register_mail_verify_login_refresh_logout(api: Api, stack: Stack, mailb
     text, html = bodies(message)
     token = mailed_token(message)
     assert len(token) == 43
-    link = f"{stack.base_url}/verify?token={token}"
+    link = f"{BASE_URL}/verify?token={token}"
     assert link in text and link in html and token in html
     assert PASSWORD not in text + html
 
@@ -147,7 +148,7 @@ def test_bad_registration_is_refused(api: Api, overrides: dict[str, Any]) -> Non
 # --- verification -----------------------------------------------------------------------------
 
 
-def test_resend_replaces_the_token(api: Api, account: Account, mailbox: Mailbox) -> None:
+def test_resend_replaces_the_token(api: Api, account: Account, mailbox: InlineMailbox) -> None:
     [first] = mailbox.wait_for(account.email)
     r = api.http.post("/api/v1/auth/verify/resend", headers=account.headers)
     assert r.status_code == 202, r.text
@@ -159,7 +160,7 @@ def test_resend_replaces_the_token(api: Api, account: Account, mailbox: Mailbox)
     error(api.http.post("/api/v1/auth/verify/resend", headers=account.headers), 409, "already_verified")
 
 
-def test_verification_errors(api: Api, account: Account, mailbox: Mailbox, base_env: dict[str, str]) -> None:
+def test_verification_errors(api: Api, account: Account, mailbox: InlineMailbox, base_env: dict[str, str]) -> None:
     [message] = mailbox.wait_for(account.email)
     error(_verify(api, "A" * 43), 400, "verification_token_invalid")
     error(_verify(api, "not even base64 ✓"), 400, "verification_token_invalid")
@@ -177,7 +178,7 @@ def test_unverified_users_can_log_in(api: Api, account: Account) -> None:
     assert me(api, _login(api, account.username)["access_token"]).json()["email_verified"] is False
 
 
-def test_mail_refused_for_now_is_retried(api: Api, mailbox: Mailbox) -> None:
+def test_mail_refused_for_now_is_retried(api: Api, mailbox: InlineMailbox) -> None:
     # Given an SMTP server that answers "451 try later" to the first delivery attempt
     name, _ = identity(TEMPFAIL_PREFIX)
     email = f"{name}@example.test"

@@ -9,7 +9,7 @@ from core.error_messages import public_message
 from tests.e2e.api import Api
 from tests.e2e.authz_support import notifications, set_user_columns, share, unprocessable_recording, verified
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 LONGEST_TITLE = "Nocturne " + "n" * 191  # 200 characters, the column's length
 

@@ -7,12 +7,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.conftest import BASE_URL
+from tests.api.mail import InlineMailbox
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import error, expire_tokens, identity, me, refresh
-from tests.e2e.mailbox import Mailbox, bodies, mailed_token
-from tests.e2e.stack import Stack
+from tests.e2e.mailbox import bodies, mailed_token
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 NEW_PASSWORD = "a-brand-new-passphrase"
 
@@ -34,7 +35,7 @@ def _login(api: Api, login: str, password: str) -> httpx.Response:
     return api.http.post("/api/v1/auth/login", json={"login": login, "password": password})
 
 
-def _reset_mail(mailbox: Mailbox, account: Account, count: int = 1) -> Any:  # noqa: ANN401
+def _reset_mail(mailbox: InlineMailbox, account: Account, count: int = 1) -> Any:  # noqa: ANN401
     mails = [m for m in mailbox.wait_for(account.email, count=count + 1) if "password" in m["Subject"]]
     assert len(mails) >= count, [m["Subject"] for m in mails]
     return mails[count - 1]
@@ -43,7 +44,7 @@ def _reset_mail(mailbox: Mailbox, account: Account, count: int = 1) -> Any:  # n
 # --- forgot and reset --------------------------------------------------------------------------
 
 
-def test_forgot_and_reset(api: Api, account: Account, mailbox: Mailbox, stack: Stack) -> None:
+def test_forgot_and_reset(api: Api, account: Account, mailbox: InlineMailbox) -> None:
     # Given a user with two sessions
     other = api.login(account.username, account.password)
 
@@ -56,7 +57,7 @@ def test_forgot_and_reset(api: Api, account: Account, mailbox: Mailbox, stack: S
     assert message["Subject"] == "Reset your Cadenza password"
     text, html = bodies(message)
     token = mailed_token(message)
-    link = f"{stack.base_url}/reset-password?token={token}"
+    link = f"{BASE_URL}/reset-password?token={token}"
     assert link in text and link in html and "60 minutes" in text
 
     # When the token is used
@@ -77,7 +78,7 @@ def test_forgot_and_reset(api: Api, account: Account, mailbox: Mailbox, stack: S
     assert me(api, fresh.json()["access_token"]).json()["email_verified"] is True
 
 
-def test_forgot_answers_alike_for_unknown_addresses(api: Api, account: Account, mailbox: Mailbox) -> None:
+def test_forgot_answers_alike_for_unknown_addresses(api: Api, account: Account, mailbox: InlineMailbox) -> None:
     _, unknown = identity("ghost")
     r_unknown, r_known = _forgot(api, unknown), _forgot(api, account.email)
     assert (r_unknown.status_code, r_unknown.json()) == (r_known.status_code, r_known.json()) == (202, r_known.json())
@@ -85,7 +86,7 @@ def test_forgot_answers_alike_for_unknown_addresses(api: Api, account: Account, 
     assert mailbox.to(unknown) == []
 
 
-def test_a_new_reset_mail_replaces_the_previous_token(api: Api, account: Account, mailbox: Mailbox) -> None:
+def test_a_new_reset_mail_replaces_the_previous_token(api: Api, account: Account, mailbox: InlineMailbox) -> None:
     assert _forgot(api, account.email).status_code == 202
     first = mailed_token(_reset_mail(mailbox, account, 1))
     assert _forgot(api, account.email).status_code == 202
@@ -94,7 +95,7 @@ def test_a_new_reset_mail_replaces_the_previous_token(api: Api, account: Account
     assert _reset(api, second).status_code == 204
 
 
-def test_reset_errors(api: Api, account: Account, mailbox: Mailbox, base_env: dict[str, str]) -> None:
+def test_reset_errors(api: Api, account: Account, mailbox: InlineMailbox, base_env: dict[str, str]) -> None:
     [verification] = mailbox.wait_for(account.email)
     error(_reset(api, "A" * 43), 400, "reset_token_invalid")
     # A verification token is not a reset token, nor the reverse

@@ -9,7 +9,7 @@ import pytest
 from tests import media
 from tests.e2e.api import Account, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 
 def _assert_still_healthy(api: Api, account: Account, good: Path) -> None:
@@ -50,12 +50,11 @@ def test_bad_media_fails_with_its_code(
     account: Account,
     media_dir: Path,
     clip_small: Path,
-    clip_1080p: Path,
     name: str,
     make,
     code: str,  # noqa: ANN001
 ) -> None:
-    bad = make(media_dir, clip_1080p)
+    bad = make(media_dir, clip_small)
     recording = _failed_with(api, account, bad, code)
     assert recording["error_message"]
     notes = api.http.get("/api/v1/notifications", headers=account.headers).json()["items"]

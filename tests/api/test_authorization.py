@@ -17,7 +17,7 @@ import pytest
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import admin, headers, link, share, unprocessable_recording, verified
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.api
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _media(api: Api, world: World, caller: Account | None) -> str:
     r = api.http.get(f"/api/v1/recordings/{world.ready_id}", headers=headers(caller))
     if r.status_code != 200:
         return _outcome(r)
-    return _outcome(httpx.get(r.json()["renditions"][0]["url"]))
+    return _outcome(api.http.get(r.json()["renditions"][0]["url"]))
 
 
 def _update(api: Api, world: World, caller: Account | None) -> str:
