@@ -14,7 +14,12 @@ from tests.inline_worker import run_queued
 if TYPE_CHECKING:
     from tests.api.conftest import InlineApi
 
-_TOKENS_OF = "SELECT t.id FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE lower(u.email) = lower($1)"
+#: The ``ref`` of every mail an address can get: its account tokens and its notifications.
+_REFS_OF = (
+    "SELECT t.id FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE lower(u.email) = lower($1)"
+    " UNION ALL "
+    "SELECT n.id FROM notifications n JOIN users u ON u.id = n.user_id WHERE lower(u.email) = lower($1)"
+)
 
 
 class InlineMailbox:
@@ -32,11 +37,11 @@ class InlineMailbox:
     def to(self, address: str) -> list[EmailMessage]:
         """What ``address`` has received once the mail queued for it is sent.
 
-        Only that address's mail (its account tokens are the mail task's ``ref``): the tier's
+        Only that address's mail (its account tokens and notifications are the mail task's ``ref``): the tier's
         other tests queue hundreds of verification mails nobody reads. An address without an
         account gets every queued mail sent, so a mail wrongly sent to it would show.
         """
-        refs = [str(row["id"]) for row in sql(self.database_url, _TOKENS_OF, address)]
+        refs = [str(row["id"]) for row in sql(self.database_url, _REFS_OF, address)]
         run_queued(self.api.settings, tasks=("send_mail",), refs=refs or None)
         return self.mailbox.to(address)
 
@@ -51,3 +56,7 @@ class InlineMailbox:
             assert time.monotonic() < deadline, f"{count} mail(s) to {address} did not arrive in {timeout}s"
             time.sleep(0.1)
         return found
+
+    def about(self, address: str, notification_id: str) -> list[EmailMessage]:
+        """The mails of one notification (its stable ``Message-ID`` names it) ``address`` received."""
+        return [m for m in self.to(address) if f"<notification.{notification_id}@" in str(m["Message-ID"])]

@@ -4,21 +4,18 @@ fan-out of one notification to the app, mail and live events, each at most once.
 from __future__ import annotations
 
 import asyncio
-import email
 import json
 import uuid
-from email.message import EmailMessage
-from email.policy import default as default_policy
 
 import pytest
 from redis.asyncio import Redis
 
 from core.settings import Settings
+from tests.api.mail import InlineMailbox
 from tests.api.notify_support import raise_notification
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import notifications, set_user_columns
 from tests.e2e.auth_support import sql
-from tests.inline_worker import run_queued
 
 pytestmark = pytest.mark.api
 
@@ -29,15 +26,6 @@ def _page(api: Api, account: Account, **params: object) -> dict:
     r = api.http.get("/api/v1/notifications", headers=account.headers, params=params)
     assert r.status_code == 200, r.text
     return r.json()
-
-
-def _mails_for(settings: Settings, notification_id: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted((settings.var_dir / "mail").glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-        if notification_id in str(message["Message-ID"]):
-            found.append(message)
-    return found
 
 
 def test_the_list_counts_unread_and_marks_read_one_or_all(api: Api, account: Account, settings: Settings) -> None:
@@ -121,16 +109,15 @@ def test_bad_settings_are_refused(api: Api, account: Account, body: object, code
 
 
 def test_a_notification_is_mailed_with_the_link_to_the_moment(
-    api: Api, base_env: dict[str, str], settings: Settings
+    api: Api, base_env: dict[str, str], settings: Settings, mailbox: InlineMailbox
 ) -> None:
     student = api.register()
     set_user_columns(base_env["DATABASE_URL"], student.id, email_verified=True)
     data = {"recording_id": "6f1c2a4e-0000-4000-8000-000000000001", "comment_id": "c1", "at_seconds": 83.5}
     raise_notification(settings, student.id, data=data)
     notification_id = _page(api, student)["items"][0]["id"]
-    run_queued(settings)
 
-    (mail,) = _mails_for(settings, notification_id)
+    (mail,) = mailbox.about(student.email, notification_id)
     assert mail["To"].addresses[0].addr_spec == student.email
     link = f"{settings.public_base_url}/recordings/6f1c2a4e-0000-4000-8000-000000000001?t=83.5"
     assert link in mail.get_body(("plain",)).get_content()
@@ -138,7 +125,9 @@ def test_a_notification_is_mailed_with_the_link_to_the_moment(
     assert mail["Message-ID"] == f"<notification.{notification_id}@{mail['Message-ID'].split('@')[1][:-1]}>"
 
 
-def test_preferences_choose_the_channels(api: Api, base_env: dict[str, str], settings: Settings) -> None:
+def test_preferences_choose_the_channels(
+    api: Api, base_env: dict[str, str], settings: Settings, mailbox: InlineMailbox
+) -> None:
     student = api.register()
     set_user_columns(base_env["DATABASE_URL"], student.id, email_verified=True)
     api.http.put(
@@ -148,36 +137,35 @@ def test_preferences_choose_the_channels(api: Api, base_env: dict[str, str], set
     )
     assert raise_notification(settings, student.id, kind="comment.created")
     assert raise_notification(settings, student.id, kind="assessment.created")
-    run_queued(settings)
     # in_app off: not listed (and not counted), but mailed
     assert [n["kind"] for n in _page(api, student)["items"]] == ["assessment.created"]
     assert _page(api, student)["unread_count"] == 1
     rows = sql(
         base_env["DATABASE_URL"], "SELECT id, kind FROM notifications WHERE user_id = $1", uuid.UUID(student.id)
     )
-    mailed = {row["kind"] for row in rows if _mails_for(settings, str(row["id"]))}
+    mailed = {row["kind"] for row in rows if mailbox.about(student.email, str(row["id"]))}
     assert mailed == {"comment.created"}
 
 
-def test_an_unverified_address_gets_no_mail(api: Api, account: Account, settings: Settings) -> None:
+def test_an_unverified_address_gets_no_mail(
+    api: Api, account: Account, settings: Settings, mailbox: InlineMailbox
+) -> None:
     raise_notification(settings, account.id)
     notification_id = _page(api, account)["items"][0]["id"]
-    run_queued(settings)
-    assert _mails_for(settings, notification_id) == []
+    assert mailbox.about(account.email, notification_id) == []
 
 
 def test_the_same_event_raised_twice_is_one_row_and_one_mail(
-    api: Api, base_env: dict[str, str], settings: Settings
+    api: Api, base_env: dict[str, str], settings: Settings, mailbox: InlineMailbox
 ) -> None:
     student = api.register()
     set_user_columns(base_env["DATABASE_URL"], student.id, email_verified=True)
     key = f"comment.created:{student.id}:once"
     assert raise_notification(settings, student.id, dedupe_key=key) is True
     assert raise_notification(settings, student.id, dedupe_key=key) is False
-    run_queued(settings)
     items = _page(api, student)["items"]
     assert len(items) == 1
-    assert len(_mails_for(settings, items[0]["id"])) == 1
+    assert len(mailbox.about(student.email, items[0]["id"])) == 1
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from core.webhook_signing import verify
 from core.webhook_targets import TargetRefused, check_url
 from core.settings import Settings
 from jobs.tasks import DELIVER_WEBHOOK
+from tests.api.mail import InlineMailbox
 from tests.api.notify_support import Receiver, raise_notification, start_receiver
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
@@ -211,7 +212,7 @@ def test_an_account_has_at_most_ten_webhooks(api: Api, owner: Account) -> None:
 
 
 def test_the_pipelines_notify_step_fans_out_by_preference(
-    api: Api, owner: Account, receiver: Receiver, settings: Settings, clip_small: Path
+    api: Api, owner: Account, receiver: Receiver, settings: Settings, clip_small: Path, mailbox: InlineMailbox
 ) -> None:
     # Given mail turned on for recording.ready (off by default) and a webhook for it
     r = api.http.put(
@@ -233,5 +234,5 @@ def test_the_pipelines_notify_step_fans_out_by_preference(
     assert json.loads(request.body)["data"]["recording_id"] == recording["id"]
     items = api.http.get("/api/v1/notifications", headers=owner.headers).json()["items"]
     (note,) = [n for n in items if n["kind"] == "recording.ready"]
-    mails = [p.read_text() for p in (settings.var_dir / "mail").glob("*.eml") if note["id"] in p.read_text()]
-    assert len(mails) == 1 and f"/recordings/{recording['id']}" in mails[0]
+    (mail,) = mailbox.about(owner.email, note["id"])
+    assert f"/recordings/{recording['id']}" in mail.get_body(("plain",)).get_content()
