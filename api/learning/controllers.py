@@ -67,4 +67,4 @@ class AdminPlansController(Controller):
     @get("/{user_id:uuid}/usage")
     async def user_usage(self, user_id: uuid.UUID, ctx: AppContext, admin: User) -> UsageOut:
         """A user's usage this month."""
-        return await PlanService(ctx).usage(user_id, must_exist=True)
+        return await PlanService(ctx).usage(user_id)

@@ -40,15 +40,17 @@ class PlanService:
             user_id=row.user_id, plan=row.plan, status=row.status, period_end=row.period_end, premium=premium
         )
 
-    async def usage(self, user_id: uuid.UUID, *, must_exist: bool = False) -> UsageOut:
-        now = utcnow()
+    async def usage(self, user_id: uuid.UUID, now: dt.datetime | None = None) -> UsageOut:
+        """The user's usage since their month began in their own time zone (``now``: injected by tests)."""
+        now = now or utcnow()
         async with self.ctx.sessions() as session:
-            if must_exist and await UserRepository(session).get(user_id) is None:
+            user = await UserRepository(session).get(user_id)
+            if user is None:
                 raise NotFound("no such user", error_code="user_not_found")
-            used = await monthly_usage(session, user_id, now)
+            used = await monthly_usage(session, user_id, now, user.time_zone)
             premium = await SubscriptionRepository(session).is_premium(user_id, now)
         return UsageOut(
-            month_start=month_start(now),
+            month_start=month_start(now, user.time_zone),
             uploads=used.uploads,
             stored_bytes=used.stored_bytes,
             processing_seconds=used.processing_seconds,

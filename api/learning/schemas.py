@@ -124,7 +124,7 @@ class SubscriptionOut(msgspec.Struct):
 
 
 class UsageOut(msgspec.Struct):
-    """This calendar month (UTC) so far."""
+    """This calendar month so far, in the user's time zone (``month_start`` carries its offset)."""
 
     month_start: dt.datetime
     uploads: int

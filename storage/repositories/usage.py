@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.streaks import zone_of
 from storage.models.jobs import Job, JobStep
 from storage.models.quizzes import QuizAttempt
 from storage.models.recordings import Recording
@@ -27,10 +28,11 @@ class MonthlyUsage:
     quiz_attempts: int
 
 
-def month_start(now: dt.datetime) -> dt.datetime:
-    """The first instant of ``now``'s month, in UTC (usage months are UTC calendar months)."""
-    now = now.astimezone(dt.UTC)
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+def month_start(now: dt.datetime, time_zone: str = "UTC") -> dt.datetime:
+    """The first instant of ``now``'s month in the user's ``time_zone`` (UTC for an unknown zone),
+    given in that zone: a user in Tokyo starts December at 2026-12-01T00:00+09:00, not at UTC midnight."""
+    local = now.astimezone(zone_of(time_zone))
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def quiz_attempts_since(user_id: Any, since: Any) -> Any:
@@ -62,8 +64,11 @@ def _processing_seconds_since(user_id: Any, since: Any) -> Any:
     )
 
 
-async def monthly_usage(session: AsyncSession, user_id: uuid.UUID, now: dt.datetime) -> MonthlyUsage:
-    since = month_start(now)
+async def monthly_usage(
+    session: AsyncSession, user_id: uuid.UUID, now: dt.datetime, time_zone: str = "UTC"
+) -> MonthlyUsage:
+    """The user's usage since the start of ``now``'s month in their ``time_zone``."""
+    since = month_start(now, time_zone)
     stmt = select(
         _uploads_since(user_id, since),
         stored_bytes_of(user_id),
