@@ -28,7 +28,8 @@ from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
-from api.auth.caller import OPTIONAL_TOKEN
+from api.auth.caller import OPTIONAL_TOKEN, access_claims
+from api.auth.tokens import TokenClaims
 from storage.models.users import User
 
 
@@ -108,7 +109,7 @@ class CoursesController(Controller):
         """Leave a course, or (its teacher) remove a student; their completions stay on record."""
         await EnrollmentService(ctx).unenroll(current_user, course_id, user_id)
 
-    @get("/{course_id:uuid}/progress")
-    async def progress(self, course_id: uuid.UUID, ctx: AppContext, current_user: User) -> ProgressOut:
-        """The caller's progress in the course (enrolled students)."""
-        return await ProgressService(ctx).course(current_user, course_id)
+    @get("/{course_id:uuid}/progress", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
+    async def progress(self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> ProgressOut:
+        """The caller's progress in the course (enrolled students; one statement)."""
+        return await ProgressService(ctx).course(claims, course_id)
