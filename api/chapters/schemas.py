@@ -65,18 +65,6 @@ class ChapterOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-def chapter_summary(row: Any) -> ChapterSummary:
-    chapter = row[0]
-    return ChapterSummary(
-        id=chapter.id,
-        course_id=chapter.course_id,
-        position=chapter.position,
-        title=chapter.title,
-        description=chapter.description,
-        completed=bool(row.completed),
-    )
-
-
 def chapter_out(chapter: Chapter) -> ChapterOut:
     return ChapterOut(
         id=chapter.id,

@@ -7,8 +7,11 @@ import uuid
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.authz.courses import CourseAction, authorize_course
-from api.chapters.schemas import ChapterCreate, ChapterOut, ChapterPage, ChapterUpdate, chapter_out, chapter_summary
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
+from api.authz.courses import CourseAction, CourseFacts, authorize_course
+from api.chapters.schemas import ChapterCreate, ChapterOut, ChapterPage, ChapterSummary, ChapterUpdate, chapter_out
 from api.context import AppContext
 from api.courses.services import course_facts, load_course
 from core.errors import NotFound
@@ -19,6 +22,8 @@ from storage.models.users import User
 from storage.repositories import course_reads
 from storage.repositories.chapters import ChapterContext, ChapterRepository
 from storage.repositories.courses import EnrollmentRepository
+
+_SUMMARIES = msgspec.json.Decoder(list[ChapterSummary])
 
 
 async def chapter_context(
@@ -55,14 +60,19 @@ class ChapterService:
             await ChapterRepository(session).insert(chapter, data.position)
             return chapter_out(chapter)
 
-    async def list(self, caller: User | None, course_id: uuid.UUID, limit: int, offset: int) -> ChapterPage:
-        async with self.ctx.sessions() as session:
-            _, facts = await load_course(session, course_id, caller)
-            authorize_course(caller, facts, CourseAction.VIEW)
-            rows, total = await course_reads.chapter_page(
-                session, course_id, caller.id if caller else None, limit, offset
-            )
-        return ChapterPage(items=[chapter_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+    async def list(
+        self, claims: TokenClaims | None, course_id: uuid.UUID, limit: int, offset: int
+    ) -> ChapterPage:
+        """The course's outline, each chapter with whether the caller completed it: one statement."""
+        read = course_reads.chapter_page(
+            self.ctx.reads, claims.sub if claims else None, course_id, limit=limit, offset=offset
+        )
+        caller_row, facts, total, items = await read_as(self.ctx, claims, read)
+        caller = check_account(claims, caller_row) if claims is not None else None
+        if facts is None:
+            raise NotFound("no such course", error_code="course_not_found")
+        authorize_course(caller, CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled), CourseAction.VIEW)
+        return ChapterPage(items=_SUMMARIES.decode(items), total=total, limit=limit, offset=offset)
 
     async def get(self, caller: User, chapter_id: uuid.UUID) -> ChapterOut:
         """The chapter's content; opening it counts as the student's last access to the course."""

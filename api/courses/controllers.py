@@ -28,9 +28,13 @@ from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
-from api.auth.caller import OPTIONAL_TOKEN, access_claims
+from api.auth.caller import OPTIONAL_TOKEN, access_claims, optional_claims
 from api.auth.tokens import TokenClaims
 from storage.models.users import User
+
+#: One-statement reads check the account on their own row (``api.auth.caller``).
+_CLAIMS = {"claims": Provide(access_claims, sync_to_thread=False)}
+_OPTIONAL_CLAIMS = {"claims": Provide(optional_claims, sync_to_thread=False)}
 
 
 class CoursesController(Controller):
@@ -83,12 +87,17 @@ class CoursesController(Controller):
         """Add a chapter at ``position`` (default: last); the chapters from there on move down one."""
         return await ChapterService(ctx).create(current_user, course_id, data)
 
-    @get("/{course_id:uuid}/chapters", security=OPTIONAL_TOKEN)
+    @get("/{course_id:uuid}/chapters", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
     async def list_chapters(
-        self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None, limit: Limit = 50, offset: Offset = 0
+        self,
+        course_id: uuid.UUID,
+        ctx: AppContext,
+        claims: TokenClaims | None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> ChapterPage:
-        """The course's outline in order (content is read per chapter, by its students)."""
-        return await ChapterService(ctx).list(viewer, course_id, limit, offset)
+        """The course's outline in order (content is read per chapter, by its students; one statement)."""
+        return await ChapterService(ctx).list(claims, course_id, limit, offset)
 
     @post("/{course_id:uuid}/enrollments", status_code=HTTP_201_CREATED)
     async def enroll(
@@ -97,19 +106,19 @@ class CoursesController(Controller):
         """Enrol yourself, or (the course's teacher) a student by ``user_id`` or ``username``."""
         return await EnrollmentService(ctx).enroll(current_user, course_id, data or EnrollmentRequest())
 
-    @get("/{course_id:uuid}/enrollments")
+    @get("/{course_id:uuid}/enrollments", dependencies=_CLAIMS)
     async def list_enrollments(
-        self, course_id: uuid.UUID, ctx: AppContext, current_user: User, limit: Limit = 50, offset: Offset = 0
+        self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims, limit: Limit = 50, offset: Offset = 0
     ) -> EnrollmentPage:
-        """The course's students with their progress (the course's teacher or an admin)."""
-        return await EnrollmentService(ctx).list(current_user, course_id, limit, offset)
+        """The course's students with their progress (the course's teacher or an admin; one statement)."""
+        return await EnrollmentService(ctx).list(claims, course_id, limit, offset)
 
     @delete("/{course_id:uuid}/enrollments/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def unenroll(self, course_id: uuid.UUID, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
         """Leave a course, or (its teacher) remove a student; their completions stay on record."""
         await EnrollmentService(ctx).unenroll(current_user, course_id, user_id)
 
-    @get("/{course_id:uuid}/progress", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
+    @get("/{course_id:uuid}/progress", dependencies=_CLAIMS)
     async def progress(self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> ProgressOut:
         """The caller's progress in the course (enrolled students; one statement)."""
         return await ProgressService(ctx).course(claims, course_id)

@@ -10,6 +10,7 @@ import msgspec
 
 from api.fields import line, text
 from api.relationships.schemas import PersonOut, person_out
+from storage.repositories.course_reads import EnrollmentRow
 from storage.repositories.progress import percent
 
 #: One line with something besides spaces in it.
@@ -129,4 +130,19 @@ def enrollment_out(row: Any) -> EnrollmentOut:
         completed_chapters=int(row.completed),
         total_chapters=int(row.chapters),
         percent=percent(int(row.completed), int(row.chapters)),
+    )
+
+
+def enrollment_row_out(row: EnrollmentRow) -> EnrollmentOut:
+    """From ``course_reads.enrollment_list``."""
+    student = row.student
+    return EnrollmentOut(
+        course_id=row.course_id,
+        student=PersonOut(id=student.id, username=student.username, display_name=student.display_name),
+        enrolled_at=row.enrolled_at,
+        last_accessed_at=row.last_accessed_at,
+        added_by=row.added_by,
+        completed_chapters=row.completed,
+        total_chapters=row.chapters,
+        percent=percent(row.completed, row.chapters),
     )

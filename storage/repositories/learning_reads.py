@@ -13,14 +13,21 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Date, Integer, Select, String, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, String, and_, bindparam, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 from storage.db import ReadDatabase
 from storage.models.learning import Course, Enrollment, LearningDay
 from storage.models.quizzes import Quiz, QuizAttempt
 from storage.models.users import Role, User
-from storage.repositories.course_reads import chapter_count, completed_count, student_count
+from storage.repositories.course_reads import (
+    CourseFactsRow,
+    chapter_count,
+    completed_count,
+    course_facts,
+    ordered_page,
+    student_count,
+)
 from storage.repositories.progress import STREAK_HORIZON_DAYS, QuizScore
 from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_json, decode, json_object
 
@@ -29,14 +36,7 @@ _COURSE = bindparam("course_id", type_=UUID(as_uuid=True))
 _SINCE = bindparam("since", type_=Date)
 _ROLE = bindparam("role", type_=String)
 _EMPTY = func.json_build_array()
-
-
-class CourseFactsRow(msgspec.Struct, frozen=True):
-    """What the course policy needs: the course's teacher, whether it is published, the caller's enrolment."""
-
-    teacher_id: uuid.UUID
-    is_published: bool
-    enrolled: bool
+_STAFF = (Role.TEACHER.value, Role.ADMIN.value)
 
 
 class Learner(msgspec.Struct, frozen=True):
@@ -63,18 +63,6 @@ class CourseRow(msgspec.Struct, frozen=True):
     last_accessed_at: dt.datetime | None = None
     students: int = 0
     quiz_scores: list[QuizScore] = []
-
-
-def course_facts(course_id: Any) -> ColumnElement[str]:
-    """The course's ``CourseFactsRow`` as JSON text (NULL: no such course)."""
-    courses, enrollments = Course.__table__, Enrollment.__table__
-    enrolled = exists().where(enrollments.c.course_id == courses.c.id, enrollments.c.user_id == _SUB)
-    columns = {"teacher_id": courses.c.teacher_id, "is_published": courses.c.is_published, "enrolled": enrolled}
-    return (
-        select(as_text(json_object(CourseFactsRow.__struct_fields__, columns)))
-        .where(courses.c.id == course_id)
-        .scalar_subquery()
-    )
 
 
 def _learner() -> ColumnElement[str]:
@@ -133,7 +121,7 @@ def _studying(where: list[ColumnElement[bool]]) -> tuple[ColumnElement[int], Col
     }
     source = courses.join(enrollments, enrollments.c.course_id == courses.c.id)
     where = [enrollments.c.user_id == _SUB, *where]
-    return _page(source, json_object(columns, columns), where, enrollments.c.enrolled_at.desc(), courses.c.id)
+    return ordered_page(source, json_object(columns, columns), where, enrollments.c.enrolled_at.desc(), courses.c.id)
 
 
 def _teaching(where: list[ColumnElement[bool]]) -> tuple[ColumnElement[int], ColumnElement[str]]:
@@ -142,24 +130,7 @@ def _teaching(where: list[ColumnElement[bool]]) -> tuple[ColumnElement[int], Col
     columns: dict[str, Any] = {f: courses.c[f] for f in _COURSE_FIELDS}
     columns |= {"chapters": chapter_count(courses.c.id), "students": student_count(courses.c.id)}
     where = [courses.c.teacher_id == _SUB, *where]
-    return _page(courses, json_object(columns, columns), where, courses.c.created_at.desc(), courses.c.id)
-
-
-def _page(source: Any, item: ColumnElement[Any], where: list[ColumnElement[bool]], *order: Any) -> tuple[Any, Any]:
-    """How many rows of ``source`` match ``where`` and one page of ``item`` in ``order`` (``limit``/``offset``)."""
-    total = select(func.count()).select_from(source).where(*where).scalar_subquery()
-    rank = func.row_number().over(order_by=order).label("n")
-    page = (
-        select(item.label("j"), rank)
-        .select_from(source)
-        .where(*where)
-        .order_by(*order)
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
-        .subquery("page")
-    )
-    items = select(func.coalesce(func.json_agg(aggregate_order_by(page.c.j, page.c.n)), _EMPTY)).scalar_subquery()
-    return total, as_text(items)
+    return ordered_page(courses, json_object(columns, columns), where, courses.c.created_at.desc(), courses.c.id)
 
 
 def _course_progress() -> Select[Any]:
@@ -230,6 +201,4 @@ async def my_courses(
     return caller_row, total, _ROWS.decode(taught if teaching else studied), teaching
 
 
-_STAFF = (Role.TEACHER.value, Role.ADMIN.value)
-
-__all__ = ["CourseFactsRow", "CourseRow", "Learner", "course_facts", "course_progress", "my_courses", "my_progress"]
+__all__ = ["CourseRow", "Learner", "course_progress", "my_courses", "my_progress"]
