@@ -50,13 +50,6 @@ class QuizRepository:
         row = (await self.session.execute(stmt)).first()
         return (row[0], CourseRow(*row[1:])) if row else None
 
-    async def page(self, course_id: uuid.UUID, *, limit: int, offset: int) -> tuple[int, Sequence[Quiz]]:
-        """The course's quizzes, oldest first (the order a teacher wrote them in)."""
-        where = Quiz.course_id == course_id
-        total = (await self.session.execute(select(func.count()).select_from(Quiz).where(where))).scalar_one()
-        stmt = select(Quiz).where(where).order_by(Quiz.created_at, Quiz.id).limit(limit).offset(offset)
-        return total, (await self.session.execute(stmt)).scalars().all()
-
 
 class AttemptRepository:
     def __init__(self, session: AsyncSession) -> None:
