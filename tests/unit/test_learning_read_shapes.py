@@ -1,0 +1,25 @@
+"""The learning reads' JSON is decoded straight into API bodies: their fields must agree."""
+
+from __future__ import annotations
+
+from api.chapters.schemas import ChapterSummary
+from api.quizzes.schemas import QuestionOut, QuestionPublic, QuizBase, QuizOut, QuizPublicOut, QuizSummary
+from api.relationships.schemas import PersonOut
+from storage.repositories.course_reads import CHAPTER_FIELDS, PERSON_FIELDS, Person
+from storage.repositories.quiz_reads import QUIZ_FIELDS
+
+
+def test_the_outline_json_has_exactly_the_fields_of_a_chapter_summary() -> None:
+    assert ChapterSummary.__struct_fields__ == CHAPTER_FIELDS
+    assert PersonOut.__struct_fields__ == PERSON_FIELDS == Person.__struct_fields__
+
+
+def test_the_quiz_json_has_exactly_the_fields_of_each_quiz_body() -> None:
+    assert QuizBase.__struct_fields__ == QUIZ_FIELDS
+    assert QuizOut.__struct_fields__ == QuizPublicOut.__struct_fields__ == (*QUIZ_FIELDS, "questions")
+    assert QuizSummary.__struct_fields__ == (*QUIZ_FIELDS, "question_count")
+
+
+def test_a_students_question_is_a_teachers_without_the_answer() -> None:
+    # quiz_reads strips exactly the ``answer`` key in SQL; nothing else may differ between the views
+    assert set(QuestionOut.__struct_fields__) - set(QuestionPublic.__struct_fields__) == {"answer"}
