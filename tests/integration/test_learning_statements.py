@@ -1,7 +1,7 @@
 """Every learning read is ONE statement, account check included, whatever the course's size.
 
 A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the chapters page
-(signed in and anonymous), the enrolments page, a student's and a teacher's courses, a course's
+(signed in and anonymous), a chapter, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
 progress, all of a student's progress, the course's quizzes and a quiz (the teacher's, with
 answers, and the student's, without) each send exactly one statement.
 """
@@ -43,7 +43,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
         yield test_client
 
 
-def reads(course_id: object, quiz_id: object = None) -> dict[str, tuple[str, str]]:
+def reads(course_id: object, quiz_id: object = None, chapter_id: object = None) -> dict[str, tuple[str, str]]:
     """name → (who asks, path)."""
     return {
         "chapters page": ("student", f"/api/v1/courses/{course_id}/chapters?limit=100"),
@@ -53,6 +53,9 @@ def reads(course_id: object, quiz_id: object = None) -> dict[str, tuple[str, str
         "my courses (teacher)": ("teacher", "/api/v1/users/me/courses?limit=100"),
         "course progress": ("student", f"/api/v1/courses/{course_id}/progress"),
         "my progress": ("student", "/api/v1/users/me/progress?limit=100"),
+        "chapter (opened: last access counted)": ("student", f"/api/v1/chapters/{chapter_id}"),
+        "next chapter": ("student", f"/api/v1/chapters/{chapter_id}/next"),
+        "previous chapter": ("student", f"/api/v1/chapters/{chapter_id}/previous"),
         "quizzes page": ("student", f"/api/v1/courses/{course_id}/quizzes?limit=100"),
         "quiz (student, no answers)": ("student", f"/api/v1/quizzes/{quiz_id}"),
         "quiz (teacher, answers)": ("teacher", f"/api/v1/quizzes/{quiz_id}"),
@@ -93,7 +96,7 @@ async def test_big_and_small_courses_cost_the_same_statements(
             )
         quiz_id = await _quiz(learning_sessions, course.id, questions=50 if size == "big" else 2)
         who = {"student": student, "teacher": teacher, "anonymous": None}
-        for name, (role, path) in reads(course.id, quiz_id).items():
+        for name, (role, path) in reads(course.id, quiz_id, course.chapter_ids[1]).items():
             counts[(size, name)], body = await _count(client, who[role], path)
             if size == "big" and name == "enrolments page":
                 assert body["total"] == 2001 and len(body["items"]) == 100

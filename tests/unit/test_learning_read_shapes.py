@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from api.chapters.schemas import ChapterSummary
+from api.chapters.schemas import ChapterOut, ChapterSummary
 from api.quizzes.schemas import QuestionOut, QuestionPublic, QuizBase, QuizOut, QuizPublicOut, QuizSummary
 from api.relationships.schemas import PersonOut
+from storage.repositories.chapter_reads import CHAPTER_OUT_FIELDS
 from storage.repositories.course_reads import CHAPTER_FIELDS, PERSON_FIELDS, Person
 from storage.repositories.quiz_reads import QUIZ_FIELDS
 
@@ -23,3 +24,7 @@ def test_the_quiz_json_has_exactly_the_fields_of_each_quiz_body() -> None:
 def test_a_students_question_is_a_teachers_without_the_answer() -> None:
     # quiz_reads strips exactly the ``answer`` key in SQL; nothing else may differ between the views
     assert set(QuestionOut.__struct_fields__) - set(QuestionPublic.__struct_fields__) == {"answer"}
+
+
+def test_the_chapter_json_has_exactly_the_fields_of_a_chapter_body() -> None:
+    assert ChapterOut.__struct_fields__ == CHAPTER_OUT_FIELDS
