@@ -24,7 +24,6 @@ from api.courses.schemas import (
     SearchText,
 )
 from api.courses.services import CourseService
-from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
@@ -40,18 +39,17 @@ _OPTIONAL_CLAIMS = {"claims": Provide(optional_claims, sync_to_thread=False)}
 class CoursesController(Controller):
     path = "/api/v1/courses"
     tags = ["courses"]
-    dependencies = {"viewer": Provide(viewer)}  # noqa: RUF012 - read by Litestar
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_course(self, data: CourseCreate, ctx: AppContext, current_user: User) -> CourseOut:
         """A new course taught by the caller (teachers and admins; verified e-mail)."""
         return await CourseService(ctx).create(current_user, data)
 
-    @get("/", security=OPTIONAL_TOKEN)
+    @get("/", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
     async def list_courses(
         self,
         ctx: AppContext,
-        viewer: User | None,
+        claims: TokenClaims | None,
         instrument: Instrument | None = None,
         teacher_id: uuid.UUID | None = None,
         q: SearchText | None = None,
@@ -60,13 +58,13 @@ class CoursesController(Controller):
     ) -> CoursePage:
         """Published courses, newest first (anonymous callers too); a teacher also sees their drafts."""
         return await CourseService(ctx).list(
-            viewer, instrument=instrument, teacher_id=teacher_id, q=q, limit=limit, offset=offset
+            claims, instrument=instrument, teacher_id=teacher_id, q=q, limit=limit, offset=offset
         )
 
-    @get("/{course_id:uuid}", security=OPTIONAL_TOKEN)
-    async def get_course(self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None) -> CourseOut:
-        """A published course, or a draft for its teacher."""
-        return await CourseService(ctx).get(viewer, course_id)
+    @get("/{course_id:uuid}", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
+    async def get_course(self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None) -> CourseOut:
+        """A published course, or a draft for its teacher (one statement)."""
+        return await CourseService(ctx).get(claims, course_id)
 
     @patch("/{course_id:uuid}")
     async def update_course(

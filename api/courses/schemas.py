@@ -72,27 +72,6 @@ class CoursePage(msgspec.Struct):
     offset: int
 
 
-def course_out(row: Any) -> CourseOut:
-    """From a ``course_reads`` row: ``(Course, teacher User, chapter_count, prerequisites, enrolled)``."""
-    course, teacher = row[0], row[1]
-    return CourseOut(
-        id=course.id,
-        teacher=person_out(teacher),
-        title=course.title,
-        description=course.description,
-        instrument=course.instrument,
-        level=course.level,
-        schedule=course.schedule,
-        prerequisites=sorted(row.prerequisites or []),
-        is_published=course.is_published,
-        is_premium=course.is_premium,
-        chapter_count=int(row.chapter_count),
-        enrolled=bool(row.enrolled),
-        created_at=course.created_at,
-        updated_at=course.updated_at,
-    )
-
-
 class EnrollmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Enrol yourself (empty body), or, as the course's teacher, a student by ``user_id`` or ``username``."""
 

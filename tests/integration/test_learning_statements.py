@@ -1,6 +1,7 @@
 """Every learning read is ONE statement, account check included, whatever the course's size.
 
-A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the chapters page
+A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the course (signed in
+and anonymous), a page of courses, the chapters page
 (signed in and anonymous), a chapter, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
 progress, all of a student's progress, the course's quizzes and a quiz (the teacher's, with
 answers, and the student's, without) each send exactly one statement.
@@ -46,6 +47,9 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 def reads(course_id: object, quiz_id: object = None, chapter_id: object = None) -> dict[str, tuple[str, str]]:
     """name → (who asks, path)."""
     return {
+        "course": ("student", f"/api/v1/courses/{course_id}"),
+        "course (anonymous)": ("anonymous", f"/api/v1/courses/{course_id}"),
+        "courses page (search)": ("student", "/api/v1/courses?q=seed&limit=100"),
         "chapters page": ("student", f"/api/v1/courses/{course_id}/chapters?limit=100"),
         "chapters page (anonymous)": ("anonymous", f"/api/v1/courses/{course_id}/chapters?limit=100"),
         "enrolments page": ("teacher", f"/api/v1/courses/{course_id}/enrollments?limit=100"),

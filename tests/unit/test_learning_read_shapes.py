@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from api.chapters.schemas import ChapterOut, ChapterSummary
+from api.courses.schemas import CourseOut
 from api.quizzes.schemas import QuestionOut, QuestionPublic, QuizBase, QuizOut, QuizPublicOut, QuizSummary
 from api.relationships.schemas import PersonOut
 from storage.repositories.chapter_reads import CHAPTER_OUT_FIELDS
-from storage.repositories.course_reads import CHAPTER_FIELDS, PERSON_FIELDS, Person
+from storage.repositories.course_reads import CHAPTER_FIELDS, COURSE_FIELDS, PERSON_FIELDS, Person
 from storage.repositories.quiz_reads import QUIZ_FIELDS
 
 
@@ -28,3 +29,7 @@ def test_a_students_question_is_a_teachers_without_the_answer() -> None:
 
 def test_the_chapter_json_has_exactly_the_fields_of_a_chapter_body() -> None:
     assert ChapterOut.__struct_fields__ == CHAPTER_OUT_FIELDS
+
+
+def test_the_course_json_has_exactly_the_fields_of_a_course_body() -> None:
+    assert CourseOut.__struct_fields__ == COURSE_FIELDS
