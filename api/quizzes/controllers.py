@@ -48,15 +48,15 @@ class QuizzesController(Controller):
         """Answer the quiz (enrolled students): graded on the server."""
         return await AttemptService(ctx).attempt(current_user, quiz_id, data)
 
-    @get("/quizzes/{quiz_id:uuid}/attempts")
+    @get("/quizzes/{quiz_id:uuid}/attempts", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
     async def list_attempts(
         self,
         quiz_id: uuid.UUID,
         ctx: AppContext,
-        current_user: User,
+        claims: TokenClaims,
         user_id: uuid.UUID | None = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> AttemptPage:
         """Your attempts, newest first, with your best; the teacher sees every student's (or ``user_id``'s)."""
-        return await AttemptService(ctx).list(current_user, quiz_id, user_id, limit=limit, offset=offset)
+        return await AttemptService(ctx).list(claims, quiz_id, user_id, limit=limit, offset=offset)

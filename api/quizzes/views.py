@@ -6,7 +6,6 @@ import msgspec
 
 from api.quizzes.schemas import (
     AttemptOut,
-    BestScore,
     QuestionOut,
     QuestionResult,
     QuizOut,
@@ -48,9 +47,3 @@ def attempt_out(attempt: QuizAttempt) -> AttemptOut:
         questions=msgspec.convert(attempt.results, list[QuestionResult]),
         created_at=attempt.created_at,
     )
-
-
-def best_of(attempt: QuizAttempt | None) -> BestScore | None:
-    if attempt is None:
-        return None
-    return BestScore(score=attempt.score, max_score=attempt.max_score, fraction=attempt.fraction, passed=attempt.passed)

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 from storage.db import ReadDatabase
 from storage.models.learning import Course, Enrollment
-from storage.models.quizzes import Quiz
+from storage.models.quizzes import Quiz, QuizAttempt
 from storage.models.users import Role, User
 from storage.repositories.course_reads import CourseFactsRow, course_facts, ordered_page
 from storage.repositories.courses import premium_active
@@ -27,6 +27,12 @@ from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_
 
 #: The keys every view of a quiz shows, in the field order of ``api``'s ``QuizBase`` (a test keeps them equal).
 QUIZ_FIELDS = ("id", "course_id", "title", "passing_score", "max_attempts", "is_premium", "max_score", "created_at")
+
+#: An attempt's keys (``api``'s ``AttemptOut``) and its best's (``BestScore``); a test keeps them equal.
+ATTEMPT_FIELDS = (
+    "id", "quiz_id", "user_id", "attempt_number", "score", "max_score", "fraction", "passed", "questions", "created_at",
+)  # fmt: skip
+BEST_FIELDS = ("score", "max_score", "fraction", "passed")
 
 _SUB = bindparam("sub", type_=UUID(as_uuid=True))
 _QUIZ = bindparam("quiz_id", type_=UUID(as_uuid=True))
@@ -97,7 +103,32 @@ def _quizzes() -> Select[Any]:
     return select(caller_json(_SUB), course_facts(_COURSE), total, items)
 
 
-_QUIZ_READ, _QUIZ_PAGE = CompiledRead(_quiz), CompiledRead(_quizzes)
+def _attempts() -> Select[Any]:
+    """A quiz's attempts the caller may list: everyone's (or ``user_id``'s) for the course's staff,
+    their own for anyone else (the policy decides whether they may list at all), newest first."""
+    attempts, quizzes, courses = QuizAttempt.__table__, Quiz.__table__, Course.__table__
+    user_id = bindparam("user_id", type_=UUID(as_uuid=True))
+    staff = exists().where(quizzes.c.id == _QUIZ, courses.c.id == quizzes.c.course_id, _staff(courses))
+    whose = case((staff, or_(user_id.is_(None), attempts.c.user_id == user_id)), else_=attempts.c.user_id == _SUB)
+    where = [attempts.c.quiz_id == _QUIZ, whose]
+    item = {name: attempts.c[name] for name in ATTEMPT_FIELDS if name != "questions"}
+    item["questions"] = attempts.c.results
+    best_fields = {name: attempts.c[name] for name in BEST_FIELDS}
+    best = (
+        select(as_text(json_object(BEST_FIELDS, best_fields)))
+        .where(*where)
+        .order_by(attempts.c.fraction.desc(), attempts.c.created_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    total, items = ordered_page(
+        attempts, json_object(ATTEMPT_FIELDS, item), where, attempts.c.created_at.desc(), attempts.c.id
+    )
+    course_id = select(quizzes.c.course_id).where(quizzes.c.id == _QUIZ).scalar_subquery()
+    return select(caller_json(_SUB), course_facts(course_id), total, items, best)
+
+
+_QUIZ_READ, _QUIZ_PAGE, _ATTEMPTS = CompiledRead(_quiz), CompiledRead(_quizzes), CompiledRead(_attempts)
 
 
 async def quiz_detail(
@@ -120,4 +151,16 @@ async def quiz_page(
     return decode(caller, CallerRow), decode(facts, CourseFactsRow), total, msgspec.Raw(items.encode())
 
 
-__all__ = ["QUIZ_FIELDS", "QuizFacts", "quiz_detail", "quiz_page"]
+async def attempt_page(
+    db: ReadDatabase, caller_id: uuid.UUID, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
+) -> tuple[CallerRow | None, CourseFactsRow | None, int, msgspec.Raw, msgspec.Raw | None]:
+    """The caller's account, the quiz's course facts (None: no such quiz), how many attempts the
+    caller may list, one page of them (``ATTEMPT_FIELDS``) and the best of them all (``BEST_FIELDS``)."""
+    caller, facts, total, items, best = await db.fetch_row(
+        _ATTEMPTS, sub=caller_id, quiz_id=quiz_id, user_id=user_id, limit=limit, offset=offset
+    )
+    raw_best = None if best is None else msgspec.Raw(best.encode())
+    return decode(caller, CallerRow), decode(facts, CourseFactsRow), total, msgspec.Raw(items.encode()), raw_best
+
+
+__all__ = ["ATTEMPT_FIELDS", "BEST_FIELDS", "QUIZ_FIELDS", "QuizFacts", "attempt_page", "quiz_detail", "quiz_page"]

@@ -3,8 +3,8 @@
 A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the course (signed in
 and anonymous), a page of courses, the chapters page
 (signed in and anonymous), a chapter, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
-progress, all of a student's progress, the course's quizzes and a quiz (the teacher's, with
-answers, and the student's, without) each send exactly one statement.
+progress, all of a student's progress, the course's quizzes, a quiz (the teacher's, with
+answers, and the student's, without) and its attempts each send exactly one statement.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def reads(course_id: object, quiz_id: object = None, chapter_id: object = None) 
         "quizzes page": ("student", f"/api/v1/courses/{course_id}/quizzes?limit=100"),
         "quiz (student, no answers)": ("student", f"/api/v1/quizzes/{quiz_id}"),
         "quiz (teacher, answers)": ("teacher", f"/api/v1/quizzes/{quiz_id}"),
+        "attempts page (student)": ("student", f"/api/v1/quizzes/{quiz_id}/attempts?limit=100"),
+        "attempts page (teacher)": ("teacher", f"/api/v1/quizzes/{quiz_id}/attempts?limit=100"),
     }
 
 

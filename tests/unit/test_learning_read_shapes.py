@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from api.chapters.schemas import ChapterOut, ChapterSummary
 from api.courses.schemas import CourseOut
-from api.quizzes.schemas import QuestionOut, QuestionPublic, QuizBase, QuizOut, QuizPublicOut, QuizSummary
+from api.quizzes.schemas import (
+    AttemptOut,
+    BestScore,
+    QuestionOut,
+    QuestionPublic,
+    QuizBase,
+    QuizOut,
+    QuizPublicOut,
+    QuizSummary,
+)
 from api.relationships.schemas import PersonOut
 from storage.repositories.chapter_reads import CHAPTER_OUT_FIELDS
 from storage.repositories.course_reads import CHAPTER_FIELDS, COURSE_FIELDS, PERSON_FIELDS, Person
-from storage.repositories.quiz_reads import QUIZ_FIELDS
+from storage.repositories.quiz_reads import ATTEMPT_FIELDS, BEST_FIELDS, QUIZ_FIELDS
 
 
 def test_the_outline_json_has_exactly_the_fields_of_a_chapter_summary() -> None:
@@ -33,3 +42,8 @@ def test_the_chapter_json_has_exactly_the_fields_of_a_chapter_body() -> None:
 
 def test_the_course_json_has_exactly_the_fields_of_a_course_body() -> None:
     assert CourseOut.__struct_fields__ == COURSE_FIELDS
+
+
+def test_the_attempt_json_has_exactly_the_fields_of_an_attempt_and_its_best() -> None:
+    assert AttemptOut.__struct_fields__ == ATTEMPT_FIELDS
+    assert BestScore.__struct_fields__ == BEST_FIELDS
