@@ -66,22 +66,22 @@ class ChaptersController(Controller):
         """Add a block at ``position`` (default: last)."""
         return await BlockService(ctx).create(current_user, chapter_id, data)
 
-    @get("/{chapter_id:uuid}/blocks")
+    @get("/{chapter_id:uuid}/blocks", dependencies=_CLAIMS)
     async def list_blocks(
-        self, chapter_id: uuid.UUID, ctx: AppContext, current_user: User, limit: Limit = 50, offset: Offset = 0
+        self, chapter_id: uuid.UUID, ctx: AppContext, claims: TokenClaims, limit: Limit = 50, offset: Offset = 0
     ) -> BlockPage:
-        """The chapter's blocks in order."""
-        return await BlockService(ctx).list(current_user, chapter_id, limit, offset)
+        """The chapter's blocks in order (one statement)."""
+        return await BlockService(ctx).list(claims, chapter_id, limit, offset)
 
 
 class BlocksController(Controller):
     path = "/api/v1/blocks"
     tags = ["courses"]
 
-    @get("/{block_id:uuid}")
-    async def get_block(self, block_id: uuid.UUID, ctx: AppContext, current_user: User) -> BlockOut:
-        """One block."""
-        return await BlockService(ctx).get(current_user, block_id)
+    @get("/{block_id:uuid}", dependencies=_CLAIMS)
+    async def get_block(self, block_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> BlockOut:
+        """One block (one statement)."""
+        return await BlockService(ctx).get(claims, block_id)
 
     @patch("/{block_id:uuid}")
     async def update_block(

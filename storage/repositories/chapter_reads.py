@@ -1,4 +1,6 @@
-"""A chapter (or its next or previous one) in one statement, with the caller's account and the course's facts.
+"""A chapter (or its next or previous one) and its blocks in one statement each, with the caller's
+account and the course's facts. A media block carries its recording's view (renditions included)
+while the recording is ready, so its ``media`` is presented without another query.
 
 Opening a chapter counts as its student's last access to the course: the enrolment's
 ``last_accessed_at`` is set by a data-modifying CTE of the same statement (as a recording's view
@@ -8,6 +10,7 @@ callers the course policy lets study it while enrolled.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -16,15 +19,42 @@ from sqlalchemy import ColumnElement, DateTime, Integer, Select, bindparam, exis
 from sqlalchemy.dialects.postgresql import UUID
 
 from storage.db import ReadDatabase
-from storage.models.learning import Chapter, Enrollment
+from storage.models.learning import Chapter, ContentBlock, Enrollment
+from storage.models.recordings import Recording, RecordingStatus
 from storage.models.users import User
-from storage.repositories.course_reads import CourseFactsRow, course_facts
+from storage.repositories.course_reads import CourseFactsRow, course_facts, ordered_page
+from storage.repositories.recording_reads import RecordingView, view_json
 from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_json, decode, json_object
 
 #: The keys of a chapter's JSON, in the field order of ``api``'s ``ChapterOut`` (a test keeps them equal).
 CHAPTER_OUT_FIELDS = (
     "id", "course_id", "position", "title", "description", "content", "content_html", "created_at", "updated_at",
 )  # fmt: skip
+
+#: A block's own keys, in the field order of ``api``'s ``BlockOut`` before its ``media`` (a test keeps them equal).
+BLOCK_FIELDS = (
+    "id", "chapter_id", "position", "kind", "title", "body", "body_html", "recording_id", "quiz_id", "due_at",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+class BlockRow(msgspec.Struct, frozen=True):
+    """A content block, with its recording's view (for ``media``) while the recording is ready."""
+
+    id: uuid.UUID
+    chapter_id: uuid.UUID
+    position: int
+    kind: str
+    title: str
+    body: str | None
+    body_html: str | None
+    recording_id: uuid.UUID | None
+    quiz_id: uuid.UUID | None
+    due_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    recording: RecordingView | None
+
 
 _SUB = bindparam("sub", type_=UUID(as_uuid=True))
 _CHAPTER = bindparam("chapter_id", type_=UUID(as_uuid=True))
@@ -70,7 +100,42 @@ def _neighbour() -> Select[Any]:
     return select(caller_json(_SUB), course_facts(_course_of_chapter()), _at(step))
 
 
+def _block_json(blocks: Any) -> ColumnElement[Any]:
+    """A block of ``blocks`` as ``BlockRow``: its columns, and its recording's view while it is ready."""
+    rec = Recording.__table__.alias("rec")
+    media = (
+        select(view_json(rec))
+        .where(rec.c.id == blocks.c.recording_id, rec.c.status == RecordingStatus.READY.value)
+        .scalar_subquery()
+    )
+    columns = {name: blocks.c[name] for name in BLOCK_FIELDS} | {"recording": media}
+    return json_object(BlockRow.__struct_fields__, columns)
+
+
+def _blocks() -> Select[Any]:
+    blocks = ContentBlock.__table__
+    where = [blocks.c.chapter_id == _CHAPTER]
+    total, items = ordered_page(blocks, _block_json(blocks), where, blocks.c.position)
+    return select(caller_json(_SUB), course_facts(_course_of_chapter()), total, items)
+
+
+def _block() -> Select[Any]:
+    blocks, chapters = ContentBlock.__table__, Chapter.__table__
+    block_id = bindparam("block_id", type_=UUID(as_uuid=True))
+    course_id = (
+        select(chapters.c.course_id)
+        .join(blocks, blocks.c.chapter_id == chapters.c.id)
+        .where(blocks.c.id == block_id)
+        .scalar_subquery()
+    )
+    block = select(as_text(_block_json(blocks))).where(blocks.c.id == block_id).scalar_subquery()
+    return select(caller_json(_SUB), course_facts(course_id), block)
+
+
 _OPEN, _NEIGHBOUR = CompiledRead(_open), CompiledRead(_neighbour)
+_BLOCKS, _BLOCK = CompiledRead(_blocks), CompiledRead(_block)
+_BLOCK_ROWS = msgspec.json.Decoder(list[BlockRow])
+_BLOCK_ROW = msgspec.json.Decoder(BlockRow)
 
 
 async def open_chapter(
@@ -92,4 +157,23 @@ async def neighbour_chapter(
     return decode(caller, CallerRow), decode(facts, CourseFactsRow), raw
 
 
-__all__ = ["CHAPTER_OUT_FIELDS", "neighbour_chapter", "open_chapter"]
+async def block_page(
+    db: ReadDatabase, caller_id: uuid.UUID, chapter_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[CallerRow | None, CourseFactsRow | None, int, list[BlockRow]]:
+    """The caller's account, the chapter's course facts (None: no such chapter), how many blocks
+    the chapter has and one page of them in order."""
+    caller, facts, total, items = await db.fetch_row(
+        _BLOCKS, sub=caller_id, chapter_id=chapter_id, limit=limit, offset=offset
+    )
+    return decode(caller, CallerRow), decode(facts, CourseFactsRow), total, _BLOCK_ROWS.decode(items)
+
+
+async def block_detail(
+    db: ReadDatabase, caller_id: uuid.UUID, block_id: uuid.UUID
+) -> tuple[CallerRow | None, CourseFactsRow | None, BlockRow | None]:
+    """The caller's account, the block's course facts and the block (None: no such block)."""
+    caller, facts, block = await db.fetch_row(_BLOCK, sub=caller_id, block_id=block_id)
+    return decode(caller, CallerRow), decode(facts, CourseFactsRow), None if block is None else _BLOCK_ROW.decode(block)
+
+
+__all__ = ["BLOCK_FIELDS", "CHAPTER_OUT_FIELDS", "BlockRow", "block_detail", "block_page", "neighbour_chapter", "open_chapter"]

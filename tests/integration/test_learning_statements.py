@@ -2,7 +2,7 @@
 
 A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the course (signed in
 and anonymous), a page of courses, the chapters page
-(signed in and anonymous), a chapter, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
+(signed in and anonymous), a chapter, its blocks and one block, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
 progress, all of a student's progress, the course's quizzes, a quiz (the teacher's, with
 answers, and the student's, without) and its attempts each send exactly one statement.
 """
@@ -20,6 +20,7 @@ from api.app import create_app
 from core.ids import new_id
 from core.settings import Settings
 from storage.db import create_engine, create_session_factory
+from storage.models.learning import ContentBlock
 from storage.models.quizzes import Quiz
 from tests.integration import reads_support as seed
 from tests.integration.learning_support import seed_course
@@ -44,7 +45,9 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
         yield test_client
 
 
-def reads(course_id: object, quiz_id: object = None, chapter_id: object = None) -> dict[str, tuple[str, str]]:
+def reads(
+    course_id: object, quiz_id: object = None, chapter_id: object = None, block_id: object = None
+) -> dict[str, tuple[str, str]]:
     """name → (who asks, path)."""
     return {
         "course": ("student", f"/api/v1/courses/{course_id}"),
@@ -58,6 +61,8 @@ def reads(course_id: object, quiz_id: object = None, chapter_id: object = None) 
         "course progress": ("student", f"/api/v1/courses/{course_id}/progress"),
         "my progress": ("student", "/api/v1/users/me/progress?limit=100"),
         "chapter (opened: last access counted)": ("student", f"/api/v1/chapters/{chapter_id}"),
+        "blocks page": ("student", f"/api/v1/chapters/{chapter_id}/blocks?limit=100"),
+        "block": ("student", f"/api/v1/blocks/{block_id}"),
         "next chapter": ("student", f"/api/v1/chapters/{chapter_id}/next"),
         "previous chapter": ("student", f"/api/v1/chapters/{chapter_id}/previous"),
         "quizzes page": ("student", f"/api/v1/courses/{course_id}/quizzes?limit=100"),
@@ -75,6 +80,17 @@ async def _quiz(sessions: async_sessionmaker[AsyncSession], course_id: uuid.UUID
     async with sessions.begin() as session:
         session.add(quiz)
     return quiz.id
+
+
+async def _blocks(sessions: async_sessionmaker[AsyncSession], chapter_id: uuid.UUID, count: int) -> uuid.UUID:
+    """``count`` text blocks in the chapter; the first one's id."""
+    ids = [new_id() for _ in range(count)]
+    async with sessions.begin() as session:
+        session.add_all(
+            ContentBlock(id=b, chapter_id=chapter_id, position=i + 1, kind="text", title=f"Block {i + 1}", body="b")
+            for i, b in enumerate(ids)
+        )
+    return ids[0]
 
 
 async def _count(client: AsyncTestClient, who: seed.Account | None, path: str) -> tuple[int, dict]:
@@ -101,8 +117,9 @@ async def test_big_and_small_courses_cost_the_same_statements(
                 learning_sessions, teacher.id, chapters=50, students=0, learner_id=student.id, completed=5
             )
         quiz_id = await _quiz(learning_sessions, course.id, questions=50 if size == "big" else 2)
+        block_id = await _blocks(learning_sessions, course.chapter_ids[1], 50 if size == "big" else 2)
         who = {"student": student, "teacher": teacher, "anonymous": None}
-        for name, (role, path) in reads(course.id, quiz_id, course.chapter_ids[1]).items():
+        for name, (role, path) in reads(course.id, quiz_id, course.chapter_ids[1], block_id).items():
             counts[(size, name)], body = await _count(client, who[role], path)
             if size == "big" and name == "enrolments page":
                 assert body["total"] == 2001 and len(body["items"]) == 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.chapters.schemas import ChapterOut, ChapterSummary
+from api.chapters.schemas import BlockOut, ChapterOut, ChapterSummary
 from api.courses.schemas import CourseOut
 from api.quizzes.schemas import (
     AttemptOut,
@@ -15,7 +15,7 @@ from api.quizzes.schemas import (
     QuizSummary,
 )
 from api.relationships.schemas import PersonOut
-from storage.repositories.chapter_reads import CHAPTER_OUT_FIELDS
+from storage.repositories.chapter_reads import BLOCK_FIELDS, CHAPTER_OUT_FIELDS
 from storage.repositories.course_reads import CHAPTER_FIELDS, COURSE_FIELDS, PERSON_FIELDS, Person
 from storage.repositories.quiz_reads import ATTEMPT_FIELDS, BEST_FIELDS, QUIZ_FIELDS
 
@@ -47,3 +47,7 @@ def test_the_course_json_has_exactly_the_fields_of_a_course_body() -> None:
 def test_the_attempt_json_has_exactly_the_fields_of_an_attempt_and_its_best() -> None:
     assert AttemptOut.__struct_fields__ == ATTEMPT_FIELDS
     assert BestScore.__struct_fields__ == BEST_FIELDS
+
+
+def test_the_block_json_has_exactly_the_fields_of_a_block_body_before_its_media() -> None:
+    assert BlockOut.__struct_fields__ == (*BLOCK_FIELDS, "media")
