@@ -49,10 +49,10 @@ class MyLearningController(Controller):
         """Start your streak again (once a day: 409 ``streak_already_reset``)."""
         return await ProgressService(ctx).reset_streak(current_user)
 
-    @get("/usage")
-    async def my_usage(self, ctx: AppContext, current_user: User) -> UsageOut:
-        """This month's uploads, stored bytes, processing seconds and quiz attempts."""
-        return await PlanService(ctx).usage(current_user.id)
+    @get("/usage", dependencies=_CLAIMS)
+    async def my_usage(self, ctx: AppContext, claims: TokenClaims) -> UsageOut:
+        """This month's uploads, stored bytes, processing seconds and quiz attempts (your time zone's month)."""
+        return await PlanService(ctx).usage(claims, claims.sub)
 
 
 class AdminPlansController(Controller):
@@ -67,7 +67,7 @@ class AdminPlansController(Controller):
         """Set a user's plan (free or premium, optionally until ``period_end``)."""
         return await PlanService(ctx).put_subscription(user_id, data)
 
-    @get("/{user_id:uuid}/usage")
-    async def user_usage(self, user_id: uuid.UUID, ctx: AppContext, admin: User) -> UsageOut:
-        """A user's usage this month."""
-        return await PlanService(ctx).usage(user_id)
+    @get("/{user_id:uuid}/usage", dependencies=_CLAIMS)
+    async def user_usage(self, user_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> UsageOut:
+        """A user's usage this month, in their time zone (one statement; administrators)."""
+        return await PlanService(ctx).usage(claims, user_id, admin=True)

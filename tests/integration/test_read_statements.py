@@ -106,6 +106,7 @@ HOT_READS = {
     # the learning reads that need no course (tests/integration/test_learning_statements.py has the rest)
     "GET users/me/courses": lambda w: "/api/v1/users/me/courses?limit=50",
     "GET users/me/progress": lambda w: "/api/v1/users/me/progress?limit=50",
+    "GET users/me/usage": lambda w: "/api/v1/users/me/usage",
 }
 
 
