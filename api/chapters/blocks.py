@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.courses import CourseAction, CourseFacts, authorize_course
+from api.authz.courses import CourseAction, authorize_course
 from api.authz.recordings import VIEWER_PERMISSIONS, RecordingAction, RecordingFacts, recording_permissions
 from api.chapters.schemas import BlockCreate, BlockOut, BlockPage, BlockUpdate, block_out
-from api.chapters.services import chapter_context
+from api.chapters.services import chapter_context, may_study
 from api.context import AppContext
 from api.courses.services import course_facts
 from api.recordings.presenter import present
@@ -26,10 +26,8 @@ from storage.models.users import User
 from storage.repositories import chapter_reads
 from storage.repositories.chapter_reads import BLOCK_FIELDS, BlockRow
 from storage.repositories.chapters import BlockRepository
-from storage.repositories.course_reads import CourseFactsRow
 from storage.repositories.quizzes import quiz_in_chapters_course
 from storage.repositories.recordings import RecordingRepository
-from storage.repositories.reads import CallerRow
 from storage.repositories.shares import ShareRepository
 
 MEDIA_KINDS = frozenset({BlockKind.VIDEO, BlockKind.AUDIO, BlockKind.FILE})
@@ -63,7 +61,7 @@ class BlockService:
         """A page of the chapter's blocks: one statement, the account check included."""
         read = chapter_reads.block_page(self.ctx.reads, claims.sub, chapter_id, limit=limit, offset=offset)
         caller_row, facts, total, rows = await read_as(self.ctx, claims, read)
-        _may_study(check_account(claims, caller_row), facts, "chapter")
+        may_study(check_account(claims, caller_row), facts, "chapter")
         items = [await self._from_row(row) for row in rows]
         return BlockPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -71,7 +69,7 @@ class BlockService:
         """One block: one statement, the account check included."""
         read = chapter_reads.block_detail(self.ctx.reads, claims.sub, block_id)
         caller_row, facts, row = await read_as(self.ctx, claims, read)
-        _may_study(check_account(claims, caller_row), facts, "block")
+        may_study(check_account(claims, caller_row), facts, "block")
         assert row is not None  # the facts come from the block's own course
         return await self._from_row(row)
 
@@ -126,16 +124,6 @@ class BlockService:
                 body.media = await present(self.ctx, recording, None, VIEWER_PERMISSIONS)
             out.append(body)
         return out
-
-
-def _may_study(caller: CallerRow, facts: CourseFactsRow | None, what: str) -> None:
-    """The caller may study the course; to others who may not see it, the ``what`` does not exist."""
-    if facts is None:
-        raise NotFound(f"no such {what}", error_code=f"{what}_not_found")
-    try:
-        authorize_course(caller, CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled), CourseAction.STUDY)
-    except NotFound:
-        raise NotFound(f"no such {what}", error_code=f"{what}_not_found") from None
 
 
 async def _authorized(session: AsyncSession, caller: User, block_id: uuid.UUID, action: CourseAction) -> ContentBlock:

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.courses import CourseAction, CourseFacts, authorize_course
+from api.authz.courses import CourseAction, authorize_course
 from api.chapters.schemas import ChapterCreate, ChapterOut, ChapterPage, ChapterSummary, ChapterUpdate, chapter_out
 from api.context import AppContext
-from api.courses.services import course_facts, load_course
+from api.courses.services import course_facts, load_course, read_facts
 from core.errors import NotFound
 from core.ids import utcnow
 from core.markdown import render_markdown
@@ -73,14 +73,14 @@ class ChapterService:
         caller = check_account(claims, caller_row) if claims is not None else None
         if facts is None:
             raise NotFound("no such course", error_code="course_not_found")
-        authorize_course(caller, CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled), CourseAction.VIEW)
+        authorize_course(caller, read_facts(facts), CourseAction.VIEW)
         return ChapterPage(items=_SUMMARIES.decode(items), total=total, limit=limit, offset=offset)
 
     async def get(self, claims: TokenClaims, chapter_id: uuid.UUID) -> ChapterOut:
         """The chapter's content; opening it counts as the student's last access to the course (one statement)."""
         read = chapter_reads.open_chapter(self.ctx.reads, claims.sub, chapter_id, utcnow())
         caller_row, facts, chapter = await read_as(self.ctx, claims, read)
-        _study(check_account(claims, caller_row), facts)
+        may_study(check_account(claims, caller_row), facts)
         return _CHAPTER.decode(chapter)
 
     async def update(self, caller: User, chapter_id: uuid.UUID, data: ChapterUpdate) -> ChapterOut:
@@ -110,21 +110,22 @@ class ChapterService:
         """The next (``step`` 1) or previous (-1) chapter; 404 ``no_next_chapter`` / ``no_previous_chapter``."""
         read = chapter_reads.neighbour_chapter(self.ctx.reads, claims.sub, chapter_id, step)
         caller_row, facts, other = await read_as(self.ctx, claims, read)
-        _study(check_account(claims, caller_row), facts)
+        may_study(check_account(claims, caller_row), facts)
         if other is None:
             code = "no_next_chapter" if step > 0 else "no_previous_chapter"
             raise NotFound(f"this is the {'last' if step > 0 else 'first'} chapter", error_code=code)
         return _CHAPTER.decode(other)
 
 
-def _study(caller: CallerRow, facts: CourseFactsRow | None) -> None:
-    """The caller may study the chapter's course; to others who may not see it, the chapter does not exist."""
+def may_study(caller: CallerRow, facts: CourseFactsRow | None, what: str = "chapter") -> None:
+    """The caller may study the course of a chapter (or a block: ``what``); to others who may not
+    see the course, the ``what`` does not exist (404 ``<what>_not_found``)."""
     if facts is None:
-        raise NotFound("no such chapter", error_code="chapter_not_found")
+        raise NotFound(f"no such {what}", error_code=f"{what}_not_found")
     try:
-        authorize_course(caller, CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled), CourseAction.STUDY)
+        authorize_course(caller, read_facts(facts), CourseAction.STUDY)
     except NotFound:
-        raise NotFound("no such chapter", error_code="chapter_not_found") from None
+        raise NotFound(f"no such {what}", error_code=f"{what}_not_found") from None
 
 
 async def _current(session: AsyncSession, chapter_id: uuid.UUID) -> Chapter:

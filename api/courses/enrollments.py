@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.courses import CourseAction, CourseFacts, authorize_course, authorize_unenroll
+from api.authz.courses import CourseAction, authorize_course, authorize_unenroll
 from api.context import AppContext
 from api.courses.schemas import EnrollmentOut, EnrollmentPage, EnrollmentRequest, enrollment_out, enrollment_row_out
-from api.courses.services import course_facts, load_course
+from api.courses.services import course_facts, load_course, read_facts
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.ids import utcnow
 from storage.models.learning import Course
@@ -66,8 +66,7 @@ class EnrollmentService:
         caller = check_account(claims, caller_row)
         if facts is None:
             raise NotFound("no such course", error_code="course_not_found")
-        policy_facts = CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled)
-        authorize_course(caller, policy_facts, CourseAction.LIST_ENROLLMENTS)
+        authorize_course(caller, read_facts(facts), CourseAction.LIST_ENROLLMENTS)
         return EnrollmentPage(items=[enrollment_row_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

@@ -19,10 +19,17 @@ from core.ids import utcnow
 from storage.models.learning import Course
 from storage.models.users import User
 from storage.repositories import course_reads
+from storage.repositories.course_reads import CourseFactsRow
 from storage.repositories.courses import CourseRepository
+from storage.repositories.quiz_reads import QuizFacts
 
 _COURSE = msgspec.json.Decoder(CourseOut)
 _COURSES = msgspec.json.Decoder(list[CourseOut])
+
+
+def read_facts(row: CourseFactsRow | QuizFacts) -> CourseFacts:
+    """The course policy's facts from a one-statement read's row."""
+    return CourseFacts(teacher_id=row.teacher_id, is_published=row.is_published, enrolled=row.enrolled)
 
 
 def course_facts(course: Course, enrolled: bool = False) -> CourseFacts:

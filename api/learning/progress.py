@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.courses import CourseAction, CourseFacts, authorize_course
+from api.authz.courses import CourseAction, authorize_course
 from api.authz.principal import require_verified
 from api.chapters.services import chapter_context
 from api.context import AppContext
+from api.courses.services import read_facts
 from api.learning.schemas import (
     MyCoursePage,
     ProgressOut,
@@ -77,7 +78,7 @@ class ProgressService:
         caller = check_account(claims, caller_row)
         if facts is None:
             raise NotFound("no such course", error_code="course_not_found")
-        authorize_course(caller, CourseFacts(facts.teacher_id, facts.is_published, facts.enrolled), CourseAction.PROGRESS)
+        authorize_course(caller, read_facts(facts), CourseAction.PROGRESS)
         return _progress(row, learner, utcnow())
 
     async def _course(self, caller: User, course_id: uuid.UUID, now: dt.datetime) -> ProgressOut:

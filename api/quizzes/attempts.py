@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from api.auth.caller import read_as
 from api.auth.guards import check_account
 from api.auth.tokens import TokenClaims
-from api.authz.courses import CourseFacts
+from api.courses.services import read_facts
 from api.authz.principal import require_verified
 from api.authz.quizzes import QuizAction, authorize_quiz
 from api.context import AppContext
@@ -104,7 +104,7 @@ class AttemptService:
         caller = check_account(claims, caller_row)
         if found is None:
             raise quiz_not_found()
-        allowed = authorize_quiz(caller, CourseFacts(found.teacher_id, found.is_published, found.enrolled), QuizAction.VIEW)
+        allowed = authorize_quiz(caller, read_facts(found), QuizAction.VIEW)
         if QuizAction.SEE_ANSWERS not in allowed and user_id not in (None, caller.id):
             raise Forbidden("only the course's teacher sees other students' attempts", error_code="not_course_teacher")
         return AttemptPage(

@@ -14,6 +14,7 @@ from api.authz.courses import CourseFacts
 from api.authz.principal import require_verified
 from api.authz.quizzes import QuizAction, authorize_quiz, require_premium
 from api.context import AppContext
+from api.courses.services import read_facts
 from api.quizzes.questions import validate_questions
 from api.quizzes.schemas import QuizCreate, QuizOut, QuizPage, QuizPublicOut, QuizSummary
 from api.quizzes.views import with_answers
@@ -85,7 +86,7 @@ class QuizService:
         caller = check_account(claims, caller_row)
         if found is None:
             raise quiz_not_found()
-        facts = CourseFacts(found.teacher_id, found.is_published, found.enrolled)
+        facts = read_facts(found)
         allowed = authorize_quiz(caller, facts, QuizAction.VIEW)
         if QuizAction.SEE_ANSWERS in allowed and found.with_answers:
             return _WITH_ANSWERS.decode(body)
@@ -101,5 +102,5 @@ class QuizService:
         caller = check_account(claims, caller_row) if claims is not None else None
         if found is None:
             raise NotFound("no such course", error_code="course_not_found")
-        authorize_quiz(caller, CourseFacts(found.teacher_id, found.is_published, found.enrolled), QuizAction.LIST)
+        authorize_quiz(caller, read_facts(found), QuizAction.LIST)
         return QuizPage(items=_SUMMARIES.decode(items), total=total, limit=limit, offset=offset)
