@@ -4,7 +4,8 @@ A course with 200 chapters and 2,000 enrolments against one with 3 and 2: the co
 and anonymous), a page of courses, the chapters page
 (signed in and anonymous), a chapter, its blocks and one block, its next and previous, the enrolments page, a student's and a teacher's courses, a course's
 progress, all of a student's progress, the course's quizzes, a quiz (the teacher's, with
-answers, and the student's, without) and its attempts each send exactly one statement.
+answers, and the student's, without), its attempts and the month's usage each send exactly one
+statement.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 
 
 def reads(
-    course_id: object, quiz_id: object = None, chapter_id: object = None, block_id: object = None
+    course_id: object,
+    quiz_id: object = None,
+    chapter_id: object = None,
+    block_id: object = None,
+    student_id: object = None,
 ) -> dict[str, tuple[str, str]]:
     """name → (who asks, path)."""
     return {
@@ -70,6 +75,8 @@ def reads(
         "quiz (teacher, answers)": ("teacher", f"/api/v1/quizzes/{quiz_id}"),
         "attempts page (student)": ("student", f"/api/v1/quizzes/{quiz_id}/attempts?limit=100"),
         "attempts page (teacher)": ("teacher", f"/api/v1/quizzes/{quiz_id}/attempts?limit=100"),
+        "my usage": ("student", "/api/v1/users/me/usage"),
+        "a user's usage (admin)": ("admin", f"/api/v1/admin/users/{student_id}/usage"),
     }
 
 
@@ -118,8 +125,9 @@ async def test_big_and_small_courses_cost_the_same_statements(
             )
         quiz_id = await _quiz(learning_sessions, course.id, questions=50 if size == "big" else 2)
         block_id = await _blocks(learning_sessions, course.chapter_ids[1], 50 if size == "big" else 2)
-        who = {"student": student, "teacher": teacher, "anonymous": None}
-        for name, (role, path) in reads(course.id, quiz_id, course.chapter_ids[1], block_id).items():
+        admin = await seed.account(learning_sessions, settings, "admin")
+        who = {"student": student, "teacher": teacher, "admin": admin, "anonymous": None}
+        for name, (role, path) in reads(course.id, quiz_id, course.chapter_ids[1], block_id, student.id).items():
             counts[(size, name)], body = await _count(client, who[role], path)
             if size == "big" and name == "enrolments page":
                 assert body["total"] == 2001 and len(body["items"]) == 100
