@@ -4,8 +4,9 @@ One freshly migrated database holds a course of ``CHAPTERS`` chapters with ``STU
 students; the learner has completed half the chapters. For ``SECONDS`` each, alternating
 ``ROUNDS`` times, one asyncio task asks for the learner's progress as many times as it can:
 
-- ``one statement``: ``storage.repositories.progress.progress_page`` (what
-  ``GET /courses/{id}/progress`` runs: chapters and completions counted inside PostgreSQL);
+- ``one statement``: ``storage.repositories.learning_reads.course_progress`` on the read pool (what
+  ``GET /courses/{id}/progress`` runs: the caller's account, the course's facts, chapters and
+  completions counted, quiz scores and streak days, all inside PostgreSQL);
 - ``per-chapter loop``: list the course's chapters, then ask per chapter whether it is completed
   (the naive ORM shape: 1 + CHAPTERS statements).
 
@@ -31,10 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import fresh_database, require_env, table
 from core.settings import DatabaseSettings
-from storage.db import create_engine, create_session_factory
+from storage.db import ReadDatabase, create_engine, create_session_factory
 from storage.models.learning import Chapter, ChapterCompletion
 from storage.models.users import User
-from storage.repositories.progress import progress_page
+from storage.repositories.learning_reads import course_progress
 from tests.integration.learning_support import seed_course
 
 CHAPTERS = int(os.environ.get("BENCH_PROGRESS_CHAPTERS", "200"))
@@ -43,15 +44,20 @@ SECONDS = float(os.environ.get("BENCH_PROGRESS_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_PROGRESS_ROUNDS", "2"))
 GOAL = 10.0
 
-Report = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[tuple[int, int]]]
+Report = Callable[[AsyncSession, ReadDatabase, uuid.UUID, uuid.UUID], Awaitable[tuple[int, int]]]
 
 
-async def one_statement(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> tuple[int, int]:
-    rows, _ = await progress_page(session, user_id, course_id=course_id, limit=1)
-    return int(rows[0].completed), int(rows[0].chapters)
+async def one_statement(
+    session: AsyncSession, reads: ReadDatabase, user_id: uuid.UUID, course_id: uuid.UUID
+) -> tuple[int, int]:
+    _, _, row, _ = await course_progress(reads, user_id, course_id)
+    assert row is not None
+    return row.completed, row.chapters
 
 
-async def per_chapter_loop(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> tuple[int, int]:
+async def per_chapter_loop(
+    session: AsyncSession, reads: ReadDatabase, user_id: uuid.UUID, course_id: uuid.UUID
+) -> tuple[int, int]:
     chapter_ids = (await session.execute(select(Chapter.id).where(Chapter.course_id == course_id))).scalars().all()
     done = 0
     for chapter_id in chapter_ids:
@@ -61,13 +67,17 @@ async def per_chapter_loop(session: AsyncSession, user_id: uuid.UUID, course_id:
 
 
 async def _rate(
-    sessions: async_sessionmaker[AsyncSession], report: Report, user_id: uuid.UUID, course_id: uuid.UUID
+    sessions: async_sessionmaker[AsyncSession],
+    reads: ReadDatabase,
+    report: Report,
+    user_id: uuid.UUID,
+    course_id: uuid.UUID,
 ) -> float:
     count, deadline = 0, time.monotonic() + SECONDS
     started = time.monotonic()
     while time.monotonic() < deadline:
         async with sessions() as session:
-            assert await report(session, user_id, course_id) == (CHAPTERS // 2, CHAPTERS)
+            assert await report(session, reads, user_id, course_id) == (CHAPTERS // 2, CHAPTERS)
         count += 1
     return count / (time.monotonic() - started)
 
@@ -75,6 +85,7 @@ async def _rate(
 async def _run(url: str) -> dict[str, object]:
     engine = create_engine(DatabaseSettings(url=url), pool_size=2)
     sessions = create_session_factory(engine)
+    reads = await ReadDatabase.open(DatabaseSettings(url=url), pool_size=2)
     try:
         teacher_id, learner_id = uuid.uuid4(), uuid.uuid4()
         await _users(sessions, teacher_id, learner_id)
@@ -83,9 +94,10 @@ async def _run(url: str) -> dict[str, object]:
         )
         rates: dict[str, list[float]] = {"one statement": [], "per-chapter loop": []}
         for _ in range(ROUNDS):
-            rates["one statement"].append(await _rate(sessions, one_statement, learner_id, course.id))
-            rates["per-chapter loop"].append(await _rate(sessions, per_chapter_loop, learner_id, course.id))
+            rates["one statement"].append(await _rate(sessions, reads, one_statement, learner_id, course.id))
+            rates["per-chapter loop"].append(await _rate(sessions, reads, per_chapter_loop, learner_id, course.id))
     finally:
+        await reads.close()
         await engine.dispose()
     single, loop = (statistics.median(v) for v in rates.values())
     print(f"progress report of a course with {CHAPTERS} chapters and {STUDENTS} students, {ROUNDS} x {SECONDS:g} s")

@@ -28,8 +28,12 @@ def valid_time_zone(name: str) -> bool:
 
 def local_day(now: dt.datetime, time_zone: str) -> dt.date:
     """The calendar day ``now`` falls on in ``time_zone`` (UTC for an unknown zone)."""
-    zone = ZoneInfo(time_zone) if valid_time_zone(time_zone) else dt.UTC
-    return now.astimezone(zone).date()
+    return now.astimezone(zone_of(time_zone)).date()
+
+
+def zone_of(time_zone: str) -> dt.tzinfo:
+    """The zone named ``time_zone`` (UTC for an unknown one)."""
+    return ZoneInfo(time_zone) if valid_time_zone(time_zone) else dt.UTC
 
 
 def streak_days(

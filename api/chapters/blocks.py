@@ -7,10 +7,13 @@ import uuid
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
 from api.authz.courses import CourseAction, authorize_course
 from api.authz.recordings import VIEWER_PERMISSIONS, RecordingAction, RecordingFacts, recording_permissions
 from api.chapters.schemas import BlockCreate, BlockOut, BlockPage, BlockUpdate, block_out
-from api.chapters.services import chapter_context
+from api.chapters.services import chapter_context, may_study
 from api.context import AppContext
 from api.courses.services import course_facts
 from api.recordings.presenter import present
@@ -20,6 +23,8 @@ from core.markdown import render_markdown
 from storage.models.learning import BlockKind, ContentBlock
 from storage.models.recordings import RecordingStatus
 from storage.models.users import User
+from storage.repositories import chapter_reads
+from storage.repositories.chapter_reads import BLOCK_FIELDS, BlockRow
 from storage.repositories.chapters import BlockRepository
 from storage.repositories.quizzes import quiz_in_chapters_course
 from storage.repositories.recordings import RecordingRepository
@@ -52,17 +57,30 @@ class BlockService:
             await repo.insert(block, data.position)
             return (await self._present(session, [block]))[0]
 
-    async def list(self, caller: User, chapter_id: uuid.UUID, limit: int, offset: int) -> BlockPage:
-        async with self.ctx.sessions() as session:
-            await chapter_context(session, chapter_id, caller, CourseAction.STUDY)
-            blocks, total = await BlockRepository(session).page(chapter_id, limit, offset)
-            items = await self._present(session, blocks)
+    async def list(self, claims: TokenClaims, chapter_id: uuid.UUID, limit: int, offset: int) -> BlockPage:
+        """A page of the chapter's blocks: one statement, the account check included."""
+        read = chapter_reads.block_page(self.ctx.reads, claims.sub, chapter_id, limit=limit, offset=offset)
+        caller_row, facts, total, rows = await read_as(self.ctx, claims, read)
+        may_study(check_account(claims, caller_row), facts, "chapter")
+        items = [await self._from_row(row) for row in rows]
         return BlockPage(items=items, total=total, limit=limit, offset=offset)
 
-    async def get(self, caller: User, block_id: uuid.UUID) -> BlockOut:
-        async with self.ctx.sessions() as session:
-            block = await _authorized(session, caller, block_id, CourseAction.STUDY)
-            return (await self._present(session, [block]))[0]
+    async def get(self, claims: TokenClaims, block_id: uuid.UUID) -> BlockOut:
+        """One block: one statement, the account check included."""
+        read = chapter_reads.block_detail(self.ctx.reads, claims.sub, block_id)
+        caller_row, facts, row = await read_as(self.ctx, claims, read)
+        may_study(check_account(claims, caller_row), facts, "block")
+        assert row is not None  # the facts come from the block's own course
+        return await self._from_row(row)
+
+    async def _from_row(self, row: BlockRow) -> BlockOut:
+        """A ``chapter_reads`` row as the body: its media presented as any viewer of the course sees it."""
+        body = BlockOut(**{name: getattr(row, name) for name in BLOCK_FIELDS})
+        if row.recording is not None:
+            # as presented from a row before: a block's media names no piece of the catalogue
+            view = msgspec.structs.replace(row.recording, piece_song=None)
+            body.media = await present(self.ctx, view, None, VIEWER_PERMISSIONS)
+        return body
 
     async def update(self, caller: User, block_id: uuid.UUID, data: BlockUpdate) -> BlockOut:
         async with self.ctx.sessions.begin() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -63,18 +63,6 @@ class ChapterOut(msgspec.Struct):
     content_html: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-def chapter_summary(row: Any) -> ChapterSummary:
-    chapter = row[0]
-    return ChapterSummary(
-        id=chapter.id,
-        course_id=chapter.course_id,
-        position=chapter.position,
-        title=chapter.title,
-        description=chapter.description,
-        completed=bool(row.completed),
-    )
 
 
 def chapter_out(chapter: Chapter) -> ChapterOut:

@@ -24,29 +24,32 @@ from api.courses.schemas import (
     SearchText,
 )
 from api.courses.services import CourseService
-from api.courses.viewer import viewer
 from api.fields import Limit, Offset
 from api.learning.progress import ProgressService
 from api.learning.schemas import ProgressOut
-from api.auth.caller import OPTIONAL_TOKEN
+from api.auth.caller import OPTIONAL_TOKEN, access_claims, optional_claims
+from api.auth.tokens import TokenClaims
 from storage.models.users import User
+
+#: One-statement reads check the account on their own row (``api.auth.caller``).
+_CLAIMS = {"claims": Provide(access_claims, sync_to_thread=False)}
+_OPTIONAL_CLAIMS = {"claims": Provide(optional_claims, sync_to_thread=False)}
 
 
 class CoursesController(Controller):
     path = "/api/v1/courses"
     tags = ["courses"]
-    dependencies = {"viewer": Provide(viewer)}  # noqa: RUF012 - read by Litestar
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_course(self, data: CourseCreate, ctx: AppContext, current_user: User) -> CourseOut:
         """A new course taught by the caller (teachers and admins; verified e-mail)."""
         return await CourseService(ctx).create(current_user, data)
 
-    @get("/", security=OPTIONAL_TOKEN)
+    @get("/", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
     async def list_courses(
         self,
         ctx: AppContext,
-        viewer: User | None,
+        claims: TokenClaims | None,
         instrument: Instrument | None = None,
         teacher_id: uuid.UUID | None = None,
         q: SearchText | None = None,
@@ -55,13 +58,13 @@ class CoursesController(Controller):
     ) -> CoursePage:
         """Published courses, newest first (anonymous callers too); a teacher also sees their drafts."""
         return await CourseService(ctx).list(
-            viewer, instrument=instrument, teacher_id=teacher_id, q=q, limit=limit, offset=offset
+            claims, instrument=instrument, teacher_id=teacher_id, q=q, limit=limit, offset=offset
         )
 
-    @get("/{course_id:uuid}", security=OPTIONAL_TOKEN)
-    async def get_course(self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None) -> CourseOut:
-        """A published course, or a draft for its teacher."""
-        return await CourseService(ctx).get(viewer, course_id)
+    @get("/{course_id:uuid}", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
+    async def get_course(self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None) -> CourseOut:
+        """A published course, or a draft for its teacher (one statement)."""
+        return await CourseService(ctx).get(claims, course_id)
 
     @patch("/{course_id:uuid}")
     async def update_course(
@@ -82,12 +85,17 @@ class CoursesController(Controller):
         """Add a chapter at ``position`` (default: last); the chapters from there on move down one."""
         return await ChapterService(ctx).create(current_user, course_id, data)
 
-    @get("/{course_id:uuid}/chapters", security=OPTIONAL_TOKEN)
+    @get("/{course_id:uuid}/chapters", security=OPTIONAL_TOKEN, dependencies=_OPTIONAL_CLAIMS)
     async def list_chapters(
-        self, course_id: uuid.UUID, ctx: AppContext, viewer: User | None, limit: Limit = 50, offset: Offset = 0
+        self,
+        course_id: uuid.UUID,
+        ctx: AppContext,
+        claims: TokenClaims | None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> ChapterPage:
-        """The course's outline in order (content is read per chapter, by its students)."""
-        return await ChapterService(ctx).list(viewer, course_id, limit, offset)
+        """The course's outline in order (content is read per chapter, by its students; one statement)."""
+        return await ChapterService(ctx).list(claims, course_id, limit, offset)
 
     @post("/{course_id:uuid}/enrollments", status_code=HTTP_201_CREATED)
     async def enroll(
@@ -96,19 +104,19 @@ class CoursesController(Controller):
         """Enrol yourself, or (the course's teacher) a student by ``user_id`` or ``username``."""
         return await EnrollmentService(ctx).enroll(current_user, course_id, data or EnrollmentRequest())
 
-    @get("/{course_id:uuid}/enrollments")
+    @get("/{course_id:uuid}/enrollments", dependencies=_CLAIMS)
     async def list_enrollments(
-        self, course_id: uuid.UUID, ctx: AppContext, current_user: User, limit: Limit = 50, offset: Offset = 0
+        self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims, limit: Limit = 50, offset: Offset = 0
     ) -> EnrollmentPage:
-        """The course's students with their progress (the course's teacher or an admin)."""
-        return await EnrollmentService(ctx).list(current_user, course_id, limit, offset)
+        """The course's students with their progress (the course's teacher or an admin; one statement)."""
+        return await EnrollmentService(ctx).list(claims, course_id, limit, offset)
 
     @delete("/{course_id:uuid}/enrollments/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def unenroll(self, course_id: uuid.UUID, user_id: uuid.UUID, ctx: AppContext, current_user: User) -> None:
         """Leave a course, or (its teacher) remove a student; their completions stay on record."""
         await EnrollmentService(ctx).unenroll(current_user, course_id, user_id)
 
-    @get("/{course_id:uuid}/progress")
-    async def progress(self, course_id: uuid.UUID, ctx: AppContext, current_user: User) -> ProgressOut:
-        """The caller's progress in the course (enrolled students)."""
-        return await ProgressService(ctx).course(current_user, course_id)
+    @get("/{course_id:uuid}/progress", dependencies=_CLAIMS)
+    async def progress(self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> ProgressOut:
+        """The caller's progress in the course (enrolled students; one statement)."""
+        return await ProgressService(ctx).course(claims, course_id)

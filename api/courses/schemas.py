@@ -10,6 +10,7 @@ import msgspec
 
 from api.fields import line, text
 from api.relationships.schemas import PersonOut, person_out
+from storage.repositories.course_reads import EnrollmentRow
 from storage.repositories.progress import percent
 
 #: One line with something besides spaces in it.
@@ -71,27 +72,6 @@ class CoursePage(msgspec.Struct):
     offset: int
 
 
-def course_out(row: Any) -> CourseOut:
-    """From a ``course_reads`` row: ``(Course, teacher User, chapter_count, prerequisites, enrolled)``."""
-    course, teacher = row[0], row[1]
-    return CourseOut(
-        id=course.id,
-        teacher=person_out(teacher),
-        title=course.title,
-        description=course.description,
-        instrument=course.instrument,
-        level=course.level,
-        schedule=course.schedule,
-        prerequisites=sorted(row.prerequisites or []),
-        is_published=course.is_published,
-        is_premium=course.is_premium,
-        chapter_count=int(row.chapter_count),
-        enrolled=bool(row.enrolled),
-        created_at=course.created_at,
-        updated_at=course.updated_at,
-    )
-
-
 class EnrollmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Enrol yourself (empty body), or, as the course's teacher, a student by ``user_id`` or ``username``."""
 
@@ -129,4 +109,19 @@ def enrollment_out(row: Any) -> EnrollmentOut:
         completed_chapters=int(row.completed),
         total_chapters=int(row.chapters),
         percent=percent(int(row.completed), int(row.chapters)),
+    )
+
+
+def enrollment_row_out(row: EnrollmentRow) -> EnrollmentOut:
+    """From ``course_reads.enrollment_list``."""
+    student = row.student
+    return EnrollmentOut(
+        course_id=row.course_id,
+        student=PersonOut(id=student.id, username=student.username, display_name=student.display_name),
+        enrolled_at=row.enrolled_at,
+        last_accessed_at=row.last_accessed_at,
+        added_by=row.added_by,
+        completed_chapters=row.completed,
+        total_chapters=row.chapters,
+        percent=percent(row.completed, row.chapters),
     )

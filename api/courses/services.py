@@ -8,15 +8,28 @@ from collections.abc import Sequence
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
 from api.authz.courses import CourseAction, CourseFacts, authorize_course, can_create_course
 from api.context import AppContext
-from api.courses.schemas import CourseCreate, CourseOut, CoursePage, CourseUpdate, course_out
+from api.courses.schemas import CourseCreate, CourseOut, CoursePage, CourseUpdate
 from core.errors import NotFound, ValidationFailed
 from core.ids import utcnow
 from storage.models.learning import Course
-from storage.models.users import Role, User
+from storage.models.users import User
 from storage.repositories import course_reads
+from storage.repositories.course_reads import CourseFactsRow
 from storage.repositories.courses import CourseRepository
+from storage.repositories.quiz_reads import QuizFacts
+
+_COURSE = msgspec.json.Decoder(CourseOut)
+_COURSES = msgspec.json.Decoder(list[CourseOut])
+
+
+def read_facts(row: CourseFactsRow | QuizFacts) -> CourseFacts:
+    """The course policy's facts from a one-statement read's row."""
+    return CourseFacts(teacher_id=row.teacher_id, is_published=row.is_published, enrolled=row.enrolled)
 
 
 def course_facts(course: Course, enrolled: bool = False) -> CourseFacts:
@@ -62,16 +75,30 @@ class CourseService:
                 )
             )
             await _set_prerequisites(repo, course.id, data.prerequisites)
-            return await _detail(session, course.id, caller)
+        return await self._body(caller.id, course.id)
 
-    async def get(self, caller: User | None, course_id: uuid.UUID) -> CourseOut:
-        async with self.ctx.sessions() as session:
-            out = await _detail(session, course_id, caller)
-        return out
+    async def get(self, claims: TokenClaims | None, course_id: uuid.UUID) -> CourseOut:
+        """The course (one statement, the account check included)."""
+        read = course_reads.course_detail(self.ctx.reads, claims.sub if claims else None, course_id)
+        caller_row, body = await read_as(self.ctx, claims, read)
+        caller = check_account(claims, caller_row) if claims is not None else None
+        course = None if body is None else _COURSE.decode(body)
+        if course is None:
+            raise NotFound("no such course", error_code="course_not_found")
+        facts = CourseFacts(course.teacher.id, course.is_published, course.enrolled)
+        authorize_course(caller, facts, CourseAction.VIEW)
+        return course
+
+    async def _body(self, caller_id: uuid.UUID, course_id: uuid.UUID) -> CourseOut:
+        """The course as its editor sees it just after a write (committed: the read pool sees it)."""
+        _, body = await course_reads.course_detail(self.ctx.reads, caller_id, course_id)
+        if body is None:  # deleted by a concurrent request meanwhile
+            raise NotFound("no such course", error_code="course_not_found")
+        return _COURSE.decode(body)
 
     async def list(
         self,
-        caller: User | None,
+        claims: TokenClaims | None,
         *,
         instrument: str | None,
         teacher_id: uuid.UUID | None,
@@ -79,18 +106,20 @@ class CourseService:
         limit: int,
         offset: int,
     ) -> CoursePage:
-        async with self.ctx.sessions() as session:
-            rows, total = await course_reads.course_page(
-                session,
-                viewer_id=caller.id if caller else None,
-                see_all=caller is not None and caller.role == Role.ADMIN,
-                instrument=instrument,
-                teacher_id=teacher_id,
-                q=q,
-                limit=limit,
-                offset=offset,
-            )
-        return CoursePage(items=[course_out(r) for r in rows], total=total, limit=limit, offset=offset)
+        """Published courses, the caller's drafts, every draft for admins: one statement."""
+        read = course_reads.course_list(
+            self.ctx.reads,
+            claims.sub if claims else None,
+            instrument=instrument,
+            teacher_id=teacher_id,
+            q=q,
+            limit=limit,
+            offset=offset,
+        )
+        caller_row, total, items = await read_as(self.ctx, claims, read)
+        if claims is not None:
+            check_account(claims, caller_row)
+        return CoursePage(items=_COURSES.decode(items), total=total, limit=limit, offset=offset)
 
     async def update(self, caller: User, course_id: uuid.UUID, data: CourseUpdate) -> CourseOut:
         async with self.ctx.sessions.begin() as session:
@@ -107,8 +136,7 @@ class CourseService:
             if data.prerequisites is not msgspec.UNSET:
                 await _set_prerequisites(CourseRepository(session), course.id, data.prerequisites)
             course.updated_at = utcnow()
-            await session.flush()
-            return await _detail(session, course.id, caller)
+        return await self._body(caller.id, course_id)
 
     async def delete(self, caller: User, course_id: uuid.UUID) -> None:
         """Chapters, blocks, enrolments and completions go with the course; recordings stay their owners'."""
@@ -116,14 +144,6 @@ class CourseService:
             course, facts = await load_course(session, course_id, caller, lock=True)
             authorize_course(caller, facts, CourseAction.EDIT)
             await CourseRepository(session).delete(course)
-
-
-async def _detail(session: AsyncSession, course_id: uuid.UUID, caller: User | None) -> CourseOut:
-    row = await course_reads.course_detail(session, course_id, caller.id if caller else None)
-    if row is None:
-        raise NotFound("no such course", error_code="course_not_found")
-    authorize_course(caller, course_facts(row[0], bool(row.enrolled)), CourseAction.VIEW)
-    return course_out(row)
 
 
 async def _set_prerequisites(repo: CourseRepository, course_id: uuid.UUID, wanted: Sequence[uuid.UUID]) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
 from api.context import AppContext
 from api.learning.schemas import SubscriptionOut, SubscriptionUpdate, UsageOut
-from core.errors import NotFound, ValidationFailed
+from core.errors import Forbidden, NotFound, ValidationFailed
 from core.ids import utcnow
 from storage.models.learning import Plan
+from storage.models.users import Role
 from storage.repositories.courses import SubscriptionRepository
 from storage.repositories.usage import month_start, monthly_usage
 from storage.repositories.users import UserRepository
@@ -40,18 +44,24 @@ class PlanService:
             user_id=row.user_id, plan=row.plan, status=row.status, period_end=row.period_end, premium=premium
         )
 
-    async def usage(self, user_id: uuid.UUID, *, must_exist: bool = False) -> UsageOut:
-        now = utcnow()
-        async with self.ctx.sessions() as session:
-            if must_exist and await UserRepository(session).get(user_id) is None:
-                raise NotFound("no such user", error_code="user_not_found")
-            used = await monthly_usage(session, user_id, now)
-            premium = await SubscriptionRepository(session).is_premium(user_id, now)
+    async def usage(
+        self, claims: TokenClaims, user_id: uuid.UUID, *, admin: bool = False, now: dt.datetime | None = None
+    ) -> UsageOut:
+        """The user's usage since their month began in their own time zone: one statement, the
+        caller's account check included (``admin``: the caller must be an administrator; ``now``:
+        injected by tests)."""
+        now = now or utcnow()
+        caller_row, used = await read_as(self.ctx, claims, monthly_usage(self.ctx.reads, claims.sub, user_id, now))
+        caller = check_account(claims, caller_row)
+        if admin and caller.role != Role.ADMIN:
+            raise Forbidden("this needs an administrator", error_code="admin_required")
+        if used is None:
+            raise NotFound("no such user", error_code="user_not_found")
         return UsageOut(
-            month_start=month_start(now),
+            month_start=month_start(now, used.time_zone),
             uploads=used.uploads,
             stored_bytes=used.stored_bytes,
-            processing_seconds=used.processing_seconds,
+            processing_seconds=round(used.processing_seconds, 3),
             quiz_attempts=used.quiz_attempts,
-            premium=premium,
+            premium=used.premium,
         )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from storage.repositories.learning_reads import CourseRow
 from storage.repositories.progress import QuizScore, percent
 
 
@@ -33,14 +34,14 @@ class ProgressPage(msgspec.Struct):
     streak_days: int
 
 
-def progress_out(row: Any, scores: list[QuizScore], streak: int) -> ProgressOut:
-    """From ``progress.progress_page``: ``(Course, enrolled_at, last_accessed_at, chapters, completed)``."""
+def progress_out(row: CourseRow, streak: int) -> ProgressOut:
+    """From a ``learning_reads`` row (a course the caller studies)."""
     return ProgressOut(
-        course_id=row[0].id,
-        completed_chapters=int(row.completed),
-        total_chapters=int(row.chapters),
-        percent=percent(int(row.completed), int(row.chapters)),
-        quiz_scores=scores,
+        course_id=row.id,
+        completed_chapters=row.completed,
+        total_chapters=row.chapters,
+        percent=percent(row.completed, row.chapters),
+        quiz_scores=row.quiz_scores,
         last_accessed=row.last_accessed_at,
         streak_days=streak,
     )
@@ -72,7 +73,7 @@ class MyCoursePage(msgspec.Struct):
     offset: int
 
 
-def _course_fields(course: Any) -> dict[str, Any]:
+def _course_fields(course: CourseRow) -> dict[str, Any]:
     return {
         "id": course.id,
         "title": course.title,
@@ -84,23 +85,20 @@ def _course_fields(course: Any) -> dict[str, Any]:
     }
 
 
-def studying_out(row: Any) -> MyCourseOut:
-    completed, chapters = int(row.completed), int(row.chapters)
+def studying_out(row: CourseRow) -> MyCourseOut:
     return MyCourseOut(
-        **_course_fields(row[0]),
+        **_course_fields(row),
         role="student",
-        total_chapters=chapters,
-        completed_chapters=completed,
-        percent=percent(completed, chapters),
+        total_chapters=row.chapters,
+        completed_chapters=row.completed,
+        percent=percent(row.completed, row.chapters),
         enrolled_at=row.enrolled_at,
         last_accessed=row.last_accessed_at,
     )
 
 
-def teaching_out(row: Any) -> MyCourseOut:
-    return MyCourseOut(
-        **_course_fields(row[0]), role="teacher", total_chapters=int(row.chapters), student_count=int(row.students)
-    )
+def teaching_out(row: CourseRow) -> MyCourseOut:
+    return MyCourseOut(**_course_fields(row), role="teacher", total_chapters=row.chapters, student_count=row.students)
 
 
 class StreakOut(msgspec.Struct):
@@ -124,7 +122,7 @@ class SubscriptionOut(msgspec.Struct):
 
 
 class UsageOut(msgspec.Struct):
-    """This calendar month (UTC) so far."""
+    """This calendar month so far, in the user's time zone (``month_start`` carries its offset)."""
 
     month_start: dt.datetime
     uploads: int

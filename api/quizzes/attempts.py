@@ -12,22 +12,31 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 from sqlalchemy.exc import IntegrityError
 
+from api.auth.caller import read_as
+from api.auth.guards import check_account
+from api.auth.tokens import TokenClaims
+from api.courses.services import read_facts
 from api.authz.principal import require_verified
 from api.authz.quizzes import QuizAction, authorize_quiz
 from api.context import AppContext
 from api.quizzes.grading import grade
-from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage
-from api.quizzes.services import check_premium, load_quiz
-from api.quizzes.views import attempt_out, best_of, questions_of
+from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage, BestScore
+from api.quizzes.services import check_premium, load_quiz, quiz_not_found
+from api.quizzes.views import attempt_out, questions_of
 from api.ratelimit import RateLimiter, counter
 from core.errors import Conflict, Forbidden, RateLimited
 from core.ids import new_id, utcnow
 from storage.models.quizzes import QuizAttempt
 from storage.models.users import User
+from storage.repositories import quiz_reads
 from storage.repositories.progress import record_learning_activity
 from storage.repositories.quizzes import AttemptRepository
+
+_ATTEMPTS = msgspec.json.Decoder(list[AttemptOut])
+_BEST = msgspec.json.Decoder(BestScore)
 
 
 def attempts_exhausted(limit: int) -> Conflict:
@@ -86,20 +95,22 @@ class AttemptService:
             ) from None
 
     async def list(
-        self, caller: User, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
+        self, claims: TokenClaims, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
     ) -> AttemptPage:
-        """One's own attempts; the course's teacher (and admins) see every student's, or one's (``user_id``)."""
-        async with self.ctx.sessions() as session:
-            _, facts = await load_quiz(session, quiz_id, caller)
-            allowed = authorize_quiz(caller, facts, QuizAction.VIEW)
-            if QuizAction.SEE_ANSWERS not in allowed:
-                if user_id not in (None, caller.id):
-                    raise Forbidden(
-                        "only the course's teacher sees other students' attempts", error_code="not_course_teacher"
-                    )
-                user_id = caller.id
-            repo = AttemptRepository(session)
-            total, attempts = await repo.page(quiz_id, user_id, limit=limit, offset=offset)
-            best = await repo.best(quiz_id, user_id)
-        items = [attempt_out(a) for a in attempts]
-        return AttemptPage(items=items, total=total, limit=limit, offset=offset, best=best_of(best))
+        """One's own attempts; the course's teacher (and admins) see every student's, or one's
+        (``user_id``): one statement, the account check included."""
+        read = quiz_reads.attempt_page(self.ctx.reads, claims.sub, quiz_id, user_id, limit=limit, offset=offset)
+        caller_row, found, total, items, best = await read_as(self.ctx, claims, read)
+        caller = check_account(claims, caller_row)
+        if found is None:
+            raise quiz_not_found()
+        allowed = authorize_quiz(caller, read_facts(found), QuizAction.VIEW)
+        if QuizAction.SEE_ANSWERS not in allowed and user_id not in (None, caller.id):
+            raise Forbidden("only the course's teacher sees other students' attempts", error_code="not_course_teacher")
+        return AttemptPage(
+            items=_ATTEMPTS.decode(items),
+            total=total,
+            limit=limit,
+            offset=offset,
+            best=None if best is None else _BEST.decode(best),
+        )

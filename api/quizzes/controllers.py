@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
+from litestar.di import Provide
 from litestar.status_codes import HTTP_201_CREATED
 
-from api.auth.guards import bearer_token, user_for_token
+from api.auth.caller import OPTIONAL_TOKEN, access_claims, optional_claims
+from api.auth.tokens import TokenClaims
 from api.context import AppContext
 from api.fields import Limit, Offset
 from api.quizzes.attempts import AttemptService
 from api.quizzes.schemas import AttemptIn, AttemptOut, AttemptPage, QuizCreate, QuizOut, QuizPage, QuizPublicOut
 from api.quizzes.services import QuizService
-from api.auth.caller import OPTIONAL_TOKEN
 from storage.models.users import User
-
-
-async def _optional_caller(request: Request, ctx: AppContext) -> User | None:
-    token = bearer_token(request)
-    return None if token is None else await user_for_token(ctx, token)
 
 
 class QuizzesController(Controller):
@@ -31,33 +27,36 @@ class QuizzesController(Controller):
         """Add a quiz to the course (its teacher, or an admin; verified e-mail)."""
         return await QuizService(ctx).create(current_user, course_id, data)
 
-    @get("/courses/{course_id:uuid}/quizzes", security=OPTIONAL_TOKEN)
+    @get(
+        "/courses/{course_id:uuid}/quizzes",
+        security=OPTIONAL_TOKEN,
+        dependencies={"claims": Provide(optional_claims, sync_to_thread=False)},
+    )
     async def list_quizzes(
-        self, request: Request, course_id: uuid.UUID, ctx: AppContext, limit: Limit = 20, offset: Offset = 0
+        self, course_id: uuid.UUID, ctx: AppContext, claims: TokenClaims | None, limit: Limit = 20, offset: Offset = 0
     ) -> QuizPage:
-        """The course's quizzes as summaries (no questions), oldest first."""
-        caller = await _optional_caller(request, ctx)
-        return await QuizService(ctx).list(caller, course_id, limit=limit, offset=offset)
+        """The course's quizzes as summaries (no questions), oldest first (one statement)."""
+        return await QuizService(ctx).list(claims, course_id, limit=limit, offset=offset)
 
-    @get("/quizzes/{quiz_id:uuid}")
-    async def get_quiz(self, quiz_id: uuid.UUID, ctx: AppContext, current_user: User) -> QuizOut | QuizPublicOut:
+    @get("/quizzes/{quiz_id:uuid}", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
+    async def get_quiz(self, quiz_id: uuid.UUID, ctx: AppContext, claims: TokenClaims) -> QuizOut | QuizPublicOut:
         """The quiz: with answers for its course's teacher and admins, without for enrolled students."""
-        return await QuizService(ctx).read(current_user, quiz_id)
+        return await QuizService(ctx).read(claims, quiz_id)
 
     @post("/quizzes/{quiz_id:uuid}/attempts", status_code=HTTP_201_CREATED)
     async def attempt(self, quiz_id: uuid.UUID, data: AttemptIn, ctx: AppContext, current_user: User) -> AttemptOut:
         """Answer the quiz (enrolled students): graded on the server."""
         return await AttemptService(ctx).attempt(current_user, quiz_id, data)
 
-    @get("/quizzes/{quiz_id:uuid}/attempts")
+    @get("/quizzes/{quiz_id:uuid}/attempts", dependencies={"claims": Provide(access_claims, sync_to_thread=False)})
     async def list_attempts(
         self,
         quiz_id: uuid.UUID,
         ctx: AppContext,
-        current_user: User,
+        claims: TokenClaims,
         user_id: uuid.UUID | None = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> AttemptPage:
         """Your attempts, newest first, with your best; the teacher sees every student's (or ``user_id``'s)."""
-        return await AttemptService(ctx).list(current_user, quiz_id, user_id, limit=limit, offset=offset)
+        return await AttemptService(ctx).list(claims, quiz_id, user_id, limit=limit, offset=offset)

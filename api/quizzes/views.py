@@ -1,4 +1,4 @@
-"""Quiz rows to bodies: the teacher's view with answers, the student's without (another struct)."""
+"""Quiz rows to bodies (the teacher's view, attempts); a student's quiz is read by ``quiz_reads``, without answers."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ import msgspec
 
 from api.quizzes.schemas import (
     AttemptOut,
-    BestScore,
     QuestionOut,
-    QuestionPublic,
     QuestionResult,
     QuizOut,
-    QuizPublicOut,
-    QuizSummary,
 )
 from storage.models.quizzes import Quiz, QuizAttempt
 
@@ -38,16 +34,6 @@ def with_answers(quiz: Quiz) -> QuizOut:
     return QuizOut(**_common(quiz), questions=questions_of(quiz))  # type: ignore[arg-type]
 
 
-def without_answers(quiz: Quiz) -> QuizPublicOut:
-    # Converted from the stored documents straight into the answer-less struct: the answer is
-    # never in a body-shaped object a student's response is built from.
-    return QuizPublicOut(**_common(quiz), questions=msgspec.convert(quiz.questions, list[QuestionPublic]))  # type: ignore[arg-type]
-
-
-def summary(quiz: Quiz) -> QuizSummary:
-    return QuizSummary(**_common(quiz), question_count=len(quiz.questions))  # type: ignore[arg-type]
-
-
 def attempt_out(attempt: QuizAttempt) -> AttemptOut:
     return AttemptOut(
         id=attempt.id,
@@ -61,9 +47,3 @@ def attempt_out(attempt: QuizAttempt) -> AttemptOut:
         questions=msgspec.convert(attempt.results, list[QuestionResult]),
         created_at=attempt.created_at,
     )
-
-
-def best_of(attempt: QuizAttempt | None) -> BestScore | None:
-    if attempt is None:
-        return None
-    return BestScore(score=attempt.score, max_score=attempt.max_score, fraction=attempt.fraction, passed=attempt.passed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, over, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.learning import Chapter, ContentBlock, Course
@@ -111,16 +111,3 @@ class BlockRepository:
             return {}
         stmt = select(Recording).where(Recording.id.in_(recording_ids), Recording.status == RecordingStatus.READY)
         return {r.id: r for r in (await self.session.execute(stmt)).scalars()}
-
-    async def page(self, chapter_id: uuid.UUID, limit: int, offset: int) -> tuple[list[ContentBlock], int]:
-        """One page of the chapter's blocks in order, and how many there are (one statement)."""
-        stmt = (
-            select(ContentBlock, over(func.count()))
-            .where(ContentBlock.chapter_id == chapter_id)
-            .order_by(ContentBlock.position)
-            .limit(limit)
-            .offset(offset)
-        )
-        rows = (await self.session.execute(stmt)).all()
-        total = rows[0][1] if rows else await BLOCKS.count(self.session, chapter_id)
-        return [r[0] for r in rows], int(total)

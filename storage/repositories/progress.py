@@ -2,25 +2,22 @@
 
 Extension points for quizzes and assignments (their own branch builds on these):
 ``record_learning_activity`` is called for every learning activity (a quiz attempt, a
-submission), and ``quiz_scores_for`` returns each course's quiz scores (filled by the quizzes feature).
+submission). The reads of progress (with each course's quiz scores) are ``learning_reads``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import msgspec
-from sqlalchemy import Row, func, over, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.streaks import local_day
-from storage.models.learning import ChapterCompletion, Course, Enrollment, LearningDay
-from storage.models.quizzes import Quiz, QuizAttempt
-from storage.repositories.course_reads import chapter_count, completed_count
+from storage.models.learning import ChapterCompletion, LearningDay
 
 
 class Learner(Protocol):
@@ -45,33 +42,6 @@ class QuizScore(msgspec.Struct):
     best_fraction: float
     passed: bool
     attempts: int
-
-
-async def quiz_scores_for(
-    session: AsyncSession, user_id: uuid.UUID, course_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[QuizScore]]:
-    """Each course's quiz scores for the user (the quizzes they attempted, best result), in ONE
-    statement for any number of courses."""
-    if not course_ids:
-        return {}
-    stmt = (
-        select(
-            Quiz.course_id,
-            Quiz.id,
-            Quiz.title,
-            func.max(QuizAttempt.fraction),
-            func.bool_or(QuizAttempt.passed),
-            func.count(),
-        )
-        .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
-        .where(QuizAttempt.user_id == user_id, Quiz.course_id.in_(course_ids))
-        .group_by(Quiz.id)
-        .order_by(Quiz.created_at, Quiz.id)
-    )
-    scores: dict[uuid.UUID, list[QuizScore]] = {}
-    for course_id, quiz_id, title, best, passed, attempts in await session.execute(stmt):
-        scores.setdefault(course_id, []).append(QuizScore(quiz_id, title, float(best), bool(passed), int(attempts)))
-    return scores
 
 
 async def complete_chapter(session: AsyncSession, user_id: uuid.UUID, chapter_id: uuid.UUID, now: dt.datetime) -> bool:
@@ -111,37 +81,6 @@ async def learning_days(session: AsyncSession, user_id: uuid.UUID, today: dt.dat
     return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
 
 
-async def progress_page(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    *,
-    course_id: uuid.UUID | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> tuple[list[Row[Any]], int]:
-    """The user's enrolments (or one: ``course_id``) with each course's chapters and those completed,
-    most recently enrolled first: one statement whatever the number of courses or chapters."""
-    stmt = (
-        select(
-            Course,
-            Enrollment.enrolled_at,
-            Enrollment.last_accessed_at,
-            chapter_count(Course.id).label("chapters"),
-            completed_count(Course.id, user_id).label("completed"),
-            over(func.count()).label("total"),
-        )
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.user_id == user_id)
-        .order_by(Enrollment.enrolled_at.desc(), Course.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    if course_id is not None:
-        stmt = stmt.where(Course.id == course_id)
-    rows = list((await session.execute(stmt)).all())
-    return rows, int(rows[0].total) if rows else 0
-
-
 def percent(completed: int, total: int) -> float:
     """0-100, one decimal; a course without chapters is 0 % done."""
     return round(100.0 * completed / total, 1) if total else 0.0
@@ -153,7 +92,5 @@ __all__ = [
     "complete_chapter",
     "learning_days",
     "percent",
-    "progress_page",
-    "quiz_scores_for",
     "record_learning_activity",
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.learning import Chapter, Course
@@ -50,13 +49,6 @@ class QuizRepository:
         row = (await self.session.execute(stmt)).first()
         return (row[0], CourseRow(*row[1:])) if row else None
 
-    async def page(self, course_id: uuid.UUID, *, limit: int, offset: int) -> tuple[int, Sequence[Quiz]]:
-        """The course's quizzes, oldest first (the order a teacher wrote them in)."""
-        where = Quiz.course_id == course_id
-        total = (await self.session.execute(select(func.count()).select_from(Quiz).where(where))).scalar_one()
-        stmt = select(Quiz).where(where).order_by(Quiz.created_at, Quiz.id).limit(limit).offset(offset)
-        return total, (await self.session.execute(stmt)).scalars().all()
-
 
 class AttemptRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -70,37 +62,6 @@ class AttemptRepository:
         self.session.add(attempt)
         await self.session.flush()
         return attempt
-
-    def _where(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
-        where = [QuizAttempt.quiz_id == quiz_id]
-        if user_id is not None:
-            where.append(QuizAttempt.user_id == user_id)
-        return where
-
-    async def page(
-        self, quiz_id: uuid.UUID, user_id: uuid.UUID | None, *, limit: int, offset: int
-    ) -> tuple[int, Sequence[QuizAttempt]]:
-        """Attempts, newest first; of one user, or of everyone (``None``)."""
-        where = self._where(quiz_id, user_id)
-        total = (await self.session.execute(select(func.count()).select_from(QuizAttempt).where(*where))).scalar_one()
-        stmt: Select[tuple[QuizAttempt]] = (
-            select(QuizAttempt)
-            .where(*where)
-            .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        return total, (await self.session.execute(stmt)).scalars().all()
-
-    async def best(self, quiz_id: uuid.UUID, user_id: uuid.UUID | None) -> QuizAttempt | None:
-        """The highest-scoring attempt (the earliest of equals)."""
-        stmt = (
-            select(QuizAttempt)
-            .where(*self._where(quiz_id, user_id))
-            .order_by(QuizAttempt.fraction.desc(), QuizAttempt.created_at)
-            .limit(1)
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
 
 
 async def quiz_in_chapters_course(session: AsyncSession, quiz_id: uuid.UUID, chapter_id: uuid.UUID) -> bool:

@@ -160,3 +160,19 @@ def test_usage_counts_this_months_uploads_bytes_and_processing(
     expect(api.http.get(f"/api/v1/admin/users/{student.id}/usage", headers=student.headers), 403, "admin_required")
     # A practice upload is learning activity: the streak counts the day.
     assert expect(api.http.get("/api/v1/users/me/progress", headers=student.headers), 200)["streak_days"] == 1
+
+
+def test_opening_a_chapter_counts_as_the_students_last_access(api: Api, teacher: Account, student: Account) -> None:
+    c = course(api, teacher)
+    first = chapter(api, teacher, c["id"], "A")
+    expect(enroll(api, student, c["id"]), 201)
+
+    def mine() -> list[dict]:
+        return expect(api.http.get("/api/v1/users/me/courses", headers=student.headers), 200)["items"]
+
+    assert [x["last_accessed"] for x in mine()] == [None]
+    # the teacher opening it is no student's access; the student's own opening is (same statement as the read)
+    expect(api.http.get(f"/api/v1/chapters/{first['id']}", headers=teacher.headers), 200)
+    assert [x["last_accessed"] for x in mine()] == [None]
+    expect(api.http.get(f"/api/v1/chapters/{first['id']}", headers=student.headers), 200)
+    assert mine()[0]["last_accessed"] is not None

@@ -103,6 +103,10 @@ HOT_READS = {
     "list comments (page of 50 threads, replies inline)": lambda w: f"/api/v1/recordings/{w.recording_id}/comments?limit=50",
     "GET users/{id}/progress": lambda w: f"/api/v1/users/{w.owner.id}/progress",
     "search (every type)": lambda w: "/api/v1/search?q=practice%20sess&limit=50",
+    # the learning reads that need no course (tests/integration/test_learning_statements.py has the rest)
+    "GET users/me/courses": lambda w: "/api/v1/users/me/courses?limit=50",
+    "GET users/me/progress": lambda w: "/api/v1/users/me/progress?limit=50",
+    "GET users/me/usage": lambda w: "/api/v1/users/me/usage",
 }
 
 
