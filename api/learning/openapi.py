@@ -27,4 +27,6 @@ LEARNING_ERRORS: dict[str, tuple[int, ...]] = {
     f"PATCH {_B}": (403,),
     f"DELETE {_B}": (403,),
     "POST /api/v1/users/me/streak/reset": (403, 409, *_RATE_LIMITED),
+    # the role is read with the usage in one statement (not a route guard), so 403 is declared here
+    "GET /api/v1/admin/users/{user_id:uuid}/usage": (403,),
 }
