@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -45,10 +46,9 @@ async def _render_video(
         duration=info.duration,
         on_progress=progress,
     )
-    rows = []
-    for spec, path in outputs:
-        rows.append(await _store_output(ctx, claim, path, spec.filename, "video/mp4", name=spec.name))
-    return rows
+    # Every output is probed and stored at once: each is a wait on ffprobe or the disk, not CPU.
+    stored = [_store_output(ctx, claim, path, spec.filename, "video/mp4", name=spec.name) for spec, path in outputs]
+    return list(await asyncio.gather(*stored))
 
 
 async def _render_audio(
@@ -76,9 +76,8 @@ async def _store_output(
     ctx: WorkerContext, claim: Claim, path: str, filename: str, content_type: str, *, name: str
 ) -> dict[str, object]:
     """Upload one output and describe it (a rendition row) from a probe of the file actually written."""
-    out = await probe_file(path)
     key = claim.output_key(filename)
-    size = await ctx.store.put_file(key, path, content_type=content_type)
+    out, size = await asyncio.gather(probe_file(path), ctx.store.put_file(key, path, content_type=content_type))
     return {
         "name": name,
         "storage_key": key,
