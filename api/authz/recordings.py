@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from api.authz.principal import Principal
 from core.errors import Forbidden, NotFound, Unauthorized
@@ -63,6 +64,20 @@ class RecordingFacts:
     shared_with_caller: bool = False
     #: The caller teaches the course this recording was submitted to (an assignment).
     teaches_submission: bool = False
+
+    @classmethod
+    def of(cls, row: FactsRow) -> RecordingFacts:
+        """The facts of a one-statement read's row (a recording's view, a comment page's access)."""
+        return cls(row.owner_id, row.is_public, row.shared_with_caller, row.teaches_submission)
+
+
+class FactsRow(Protocol):
+    """A read's row that carries the policy's facts, computed for the caller in the same statement."""
+
+    owner_id: uuid.UUID
+    is_public: bool
+    shared_with_caller: bool
+    teaches_submission: bool
 
 
 OWNER_PERMISSIONS = frozenset(RecordingAction)

@@ -89,8 +89,7 @@ class CommentService:
         caller = check_account(claims, caller_row)
         if access is None:
             raise NotFound("no such recording", error_code="recording_not_found")
-        facts = RecordingFacts(access.owner_id, access.is_public, access.shared_with_caller, access.teaches_submission)
-        authorize_recording(caller, facts, RecordingAction.VIEW)
+        authorize_recording(caller, RecordingFacts.of(access), RecordingAction.VIEW)
         threads = msgspec.json.decode(items, type=list[CommentOut])
         return CommentPage(items=threads, total=total, limit=limit, offset=offset)
 

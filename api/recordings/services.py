@@ -87,7 +87,7 @@ class RecordingRead:
 
 
 def _list_filter(
-    scope: ListScope, viewer_id: uuid.UUID | None, owner_id: uuid.UUID | None, status: str | None
+    scope: ListScope, viewer_id: uuid.UUID, owner_id: uuid.UUID | None, status: str | None
 ) -> RecordingListFilter:
     if scope == ListScope.MINE:
         return RecordingListFilter(owner_id=viewer_id, status=status)
@@ -113,21 +113,21 @@ class RecordingService:
         offset: int,
     ) -> RecordingPage:
         """One statement: the caller's account, the count and the page (renditions and job ids included)."""
-        if claims is None:
-            authorize_listing(None, scope)  # 401 before any I/O for lists that need a caller
-        viewer_id = claims.sub if claims is not None else None
+        if claims is None:  # every list needs a caller (``authorize_listing``): 401 before any I/O
+            raise Unauthorized("an access token is required (Authorization: Bearer …)")
+        viewer_id = claims.sub
         if scope == ListScope.MINE and owner_id not in (None, viewer_id):
             await self._check_caller(claims)  # nobody else's recordings are "mine": an empty page
             return RecordingPage(items=[], total=0, limit=limit, offset=offset)
         where = _list_filter(scope, viewer_id, owner_id, status)
         read = recording_page(self.ctx.reads, viewer_id, where, limit=limit, offset=offset)
         caller_row, total, views = await read_as(self.ctx, claims, read)
-        caller = check_account(claims, caller_row) if claims is not None else None
+        caller = check_account(claims, caller_row)
         authorize_listing(caller, scope)
         items = []
         for view in views:
-            facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller, view.teaches_submission)
-            items.append(await present(self.ctx, view, view.job_id, recording_permissions(caller, facts)))
+            permissions = recording_permissions(caller, RecordingFacts.of(view))
+            items.append(await present(self.ctx, view, view.job_id, permissions))
         return RecordingPage(items=items, total=total, limit=limit, offset=offset)
 
     async def read(self, claims: TokenClaims | None, recording_id: uuid.UUID) -> RecordingRead:
@@ -136,19 +136,15 @@ class RecordingService:
         share links: 401 before any I/O, so ids are not confirmed to them."""
         if claims is None:
             raise Unauthorized("an access token is required (Authorization: Bearer …)")
-        caller_id = claims.sub
-        found = await read_as(self.ctx, claims, recording_detail(self.ctx.reads, caller_id, recording_id))
-        caller = check_account(claims, found.caller) if claims is not None else None
+        found = await read_as(self.ctx, claims, recording_detail(self.ctx.reads, claims.sub, recording_id))
+        caller = check_account(claims, found.caller)
         if found.view is None:
             raise NotFound("no such recording", error_code="recording_not_found")
-        view = found.view
-        facts = RecordingFacts(view.owner_id, view.is_public, view.shared_with_caller, view.teaches_submission)
-        permissions = authorize_recording(caller, facts, RecordingAction.VIEW)
+        permissions = authorize_recording(caller, RecordingFacts.of(found.view), RecordingAction.VIEW)
         return RecordingRead(found.view, permissions, found.version or "")
 
-    async def _check_caller(self, claims: TokenClaims | None) -> None:
-        if claims is not None:
-            check_account(claims, await read_as(self.ctx, claims, own_account(self.ctx.reads, claims.sub)))
+    async def _check_caller(self, claims: TokenClaims) -> None:
+        check_account(claims, await read_as(self.ctx, claims, own_account(self.ctx.reads, claims.sub)))
 
     async def update(self, caller: User, recording_id: uuid.UUID, data: RecordingUpdate) -> RecordingOut:
         changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
