@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -59,6 +59,24 @@ class WebhookArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One attempt at a webhook delivery (its row holds the event; its id is the delivery id)."""
 
     delivery_id: uuid.UUID
+    attempt: int = 0
+
+
+class ArtistNewsArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new song or album (``kind``) by ``artist_ids``: their followers get an in-app notification."""
+
+    kind: str
+    item_id: uuid.UUID
+    title: str
+    artist_ids: list[uuid.UUID]
+
+
+class CoverArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One album-cover upload: ``token`` is the album's ``cover_updated_at`` when it was accepted."""
+
+    album_id: uuid.UUID
+    upload_id: str
+    token: dt.datetime
     attempt: int = 0
 
 
@@ -203,49 +221,24 @@ DISCARD_RECORDING = Task(
     "discard_recording", Queue.INGEST, RecordingArgs, max_attempts=5, broker_retries=3, subject_field="recording_id"
 )
 
-TASKS = TaskRegistry(
-    (PROBE, RENDER, THUMBNAILS, FINALIZE, NOTIFY, PROFILE_PHOTO, SEND_MAIL, DELIVER_WEBHOOK, DISCARD_RECORDING)
-)
-
-
-# -- playlists, likes and follows (api.social)
-
-
-class ArtistNewsArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A new song or album (``kind``) by ``artist_ids``: their followers get an in-app notification."""
-
-    kind: str
-    item_id: uuid.UUID
-    title: str
-    artist_ids: list[uuid.UUID]
-
-
-#: Followers can be many: the handler writes their notifications in batches, each once (dedupe key).
+#: Followers can be many: the handler notifies them in batches, each once (dedupe key).
 ARTIST_NEWS = Task("artist_news", Queue.NOTIFY, ArtistNewsArgs, max_attempts=8, subject_field="item_id")
-TASKS.register(ARTIST_NEWS)
+#: The profile photo's policy (Pillow on a pixel-limited image), for an album's cover.
+ALBUM_COVER = replace(PROFILE_PHOTO, name="album_cover", args=CoverArgs, subject_field="album_id")
 
-
-# -- album covers (api.library.cover)
-
-
-class CoverArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One album-cover upload: ``token`` is the album's ``cover_updated_at`` when it was accepted."""
-
-    album_id: uuid.UUID
-    upload_id: str
-    token: dt.datetime
-    attempt: int = 0
-
-
-#: Like PROFILE_PHOTO: Pillow on a pixel-limited image.
-ALBUM_COVER = Task(
-    "album_cover",
-    Queue.IMAGES,
-    CoverArgs,
-    max_attempts=5,
-    backoff=Backoff(2.0, 60.0),
-    time_limit_ms=120_000,
-    broker_retries=3,
-    subject_field="album_id",
+TASKS = TaskRegistry(
+    (
+        PROBE,
+        RENDER,
+        THUMBNAILS,
+        FINALIZE,
+        NOTIFY,
+        PROFILE_PHOTO,
+        SEND_MAIL,
+        DELIVER_WEBHOOK,
+        DISCARD_RECORDING,
+        ARTIST_NEWS,
+        ALBUM_COVER,
+    )
 )
-TASKS.register(ALBUM_COVER)
+
