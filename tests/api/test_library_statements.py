@@ -8,7 +8,7 @@ import pytest
 from tests.api.library_support import album, artist, genre, song, unique
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import verified
-from tests.integration.test_read_statements import counted_statements
+from tests.statement_count import counted_statements
 
 pytestmark = pytest.mark.api
 

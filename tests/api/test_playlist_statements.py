@@ -16,7 +16,7 @@ from tests.api.playlist_support import playlist
 from tests.e2e.api import Account, Api
 from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import verified
-from tests.integration.test_read_statements import counted_statements
+from tests.statement_count import counted_statements
 
 pytestmark = pytest.mark.api
 

@@ -20,7 +20,7 @@ from tests.api.quiz_support import (  # noqa: F401 - the fixtures
 )
 from tests.e2e.api import Account, Api
 from tests.e2e.authz_support import notifications, verified
-from tests.integration.test_read_statements import counted_statements
+from tests.statement_count import counted_statements
 
 pytestmark = pytest.mark.api
 

@@ -25,7 +25,7 @@ from storage.models.learning import ContentBlock
 from storage.models.quizzes import Quiz
 from tests.integration import reads_support as seed
 from tests.integration.learning_support import seed_course
-from tests.integration.test_read_statements import counted_statements
+from tests.statement_count import counted_statements
 
 pytestmark = pytest.mark.asyncio
 

@@ -13,16 +13,14 @@ import datetime as dt
 import io
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
-from sqlalchemy import event, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
@@ -30,11 +28,12 @@ from api.auth.guards import revoked_access_key
 from api.auth.tokens import ACCESS, decode_token
 from core.logging import JsonFormatter
 from core.settings import Settings
-from storage.db import READ_APPLICATION_NAME, ReadDatabase, create_engine, create_session_factory
+from storage.db import READ_APPLICATION_NAME, create_engine, create_session_factory
 from storage.models.jobs import JobStep
 from storage.models.users import User
 from tests.integration import feedback_support as feedback
 from tests.integration import reads_support as seed
+from tests.statement_count import counted_statements
 
 pytestmark = pytest.mark.asyncio
 
@@ -72,24 +71,6 @@ async def world(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app=create_app(settings)) as test_client:
         yield test_client
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """Every SQL statement this process sends while the block runs: through any SQLAlchemy engine
-    (``before_cursor_execute``, sessions included) and through the read pool (plain asyncpg)."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    ReadDatabase.statement_hooks.append(statements.append)
-    try:
-        yield statements
-    finally:
-        ReadDatabase.statement_hooks.remove(statements.append)
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 HOT_READS = {
