@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,15 @@ from storage.db import ReadDatabase, create_engine, create_session_factory
 from storage.objects import create_object_store
 
 
+def freeze_long_lived_objects() -> None:
+    """Move what startup built (~170,000 objects: routes, schemas, models, SQL) out of the cyclic
+    collector's sight. A full collection walks every tracked object: ~100 ms with them, during
+    which no request is served (the read path's p99 under load); a few ms without them. Objects
+    are still freed by reference counting; ``bench/bench_reads.py`` measures the effect."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level, process="web")
@@ -72,9 +82,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             store=store,
             reads=reads,
         )
+        freeze_long_lived_objects()
         try:
             yield
         finally:
+            gc.unfreeze()  # what the app held becomes collectable again (tests start many apps)
             await store.close()
             await engine.dispose()
             await reads.close()

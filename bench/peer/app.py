@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -25,9 +25,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from bench.peer.schemas import JobOut, RecordingLinks, RecordingOut, RecordingPage, RenditionOut, StepOut
+from bench.peer.schemas import JobOut, PieceSongOut, RecordingLinks, RecordingOut, RecordingPage, RenditionOut, StepOut
 from core.settings import Settings, load_settings
 from storage.models.jobs import Job
+from storage.models.library import Song
 from storage.models.recordings import Recording, RecordingShare
 from storage.models.users import User
 from storage.objects.signing import sign_media_path
@@ -63,7 +64,8 @@ def create_app() -> FastAPI:
         if recording is None or recording.status == "deleted" or not await _may_view(session, user, recording):
             raise HTTPException(404, "no such recording")
         job_ids = await _latest_jobs(session, [recording.id])
-        return _present(request.app.state.settings, recording, job_ids.get(recording.id))
+        songs = await _piece_songs(session, [recording])
+        return _present(request.app.state.settings, recording, job_ids.get(recording.id), songs)
 
     @app.get("/api/v1/recordings", response_model=RecordingPage)
     async def list_recordings(  # noqa: ANN202
@@ -81,7 +83,8 @@ def create_app() -> FastAPI:
         )
         rows = (await session.execute(stmt)).scalars().all()
         job_ids = await _latest_jobs(session, [r.id for r in rows])
-        items = [_present(request.app.state.settings, r, job_ids.get(r.id)) for r in rows]
+        songs = await _piece_songs(session, rows)
+        items = [_present(request.app.state.settings, r, job_ids.get(r.id), songs) for r in rows]
         return RecordingPage(items=items, total=total, limit=limit, offset=offset)
 
     @app.get("/api/v1/jobs/{job_id}", response_model=JobOut)
@@ -159,7 +162,17 @@ async def _latest_jobs(session: AsyncSession, recording_ids: list[uuid.UUID]) ->
     return dict((await session.execute(stmt)).tuples().all())
 
 
-def _present(settings: Settings, recording: Recording, job_id: uuid.UUID | None) -> RecordingOut:
+async def _piece_songs(session: AsyncSession, recordings: Sequence[Recording]) -> dict[uuid.UUID, Song]:
+    """The catalogue songs the recordings practise: one query, only when one of them names a song."""
+    ids = {r.piece_song_id for r in recordings if r.piece_song_id is not None}
+    if not ids:
+        return {}
+    return {song.id: song for song in (await session.execute(select(Song).where(Song.id.in_(ids)))).scalars()}
+
+
+def _present(
+    settings: Settings, recording: Recording, job_id: uuid.UUID | None, songs: dict[uuid.UUID, Song]
+) -> RecordingOut:
     """The owner's view (the benchmark reads as the owner), with signed media URLs."""
     base = settings.public_base_url
     ready = recording.status == "ready"
@@ -216,4 +229,9 @@ def _present(settings: Settings, recording: Recording, job_id: uuid.UUID | None)
         practice_goals=recording.practice_goals,
         view_count=recording.view_count,
         permissions=OWNER,
+        piece_song=_piece_song(songs.get(recording.piece_song_id) if recording.piece_song_id else None),
     )
+
+
+def _piece_song(song: Song | None) -> PieceSongOut | None:
+    return None if song is None else PieceSongOut(id=song.id, title=song.title)

@@ -25,6 +25,11 @@ class RecordingLinks(BaseModel):
     events: str
 
 
+class PieceSongOut(BaseModel):
+    id: uuid.UUID
+    title: str | None
+
+
 class RecordingOut(BaseModel):
     id: uuid.UUID
     owner_id: uuid.UUID
@@ -54,6 +59,7 @@ class RecordingOut(BaseModel):
     practice_goals: str | None
     view_count: int
     permissions: list[str]
+    piece_song: PieceSongOut | None
 
 
 class RecordingPage(BaseModel):
