@@ -40,14 +40,21 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Release a read connection as it is. asyncpg's default reset sends ``pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL`` on every release: a second round trip for each one-statement
+    read. Reads leave nothing to undo: no locks, cursors, listeners or ``SET``; asyncpg still rolls
+    back a transaction left open before calling this."""
+
+
 class ReadDatabase:
     """The pool of the one-statement reads (``storage.repositories.reads``): plain asyncpg.
 
     SQLAlchemy compiles the statements once; running them needs no more than the driver, and its
     connection layer cost more CPU than the statement itself (checkout, greenlet, cursor, result).
     No transaction wraps a statement (a lone statement is its own snapshot: no BEGIN and ROLLBACK
-    round trips), and no pre-ping (a round trip per checkout): a connection found dead when used
-    is replaced and the statement retried once. Sessions use UTC, so timestamps rendered into
+    round trips), no pre-ping (a round trip per checkout; a connection found dead when used
+    is replaced and the statement retried once) and no reset query on release (``_keep_session``). Sessions use UTC, so timestamps rendered into
     JSON carry ``+00:00`` whatever the server's zone. Connections open on demand (a web process
     starts while PostgreSQL is down; readiness reports it) and stay up to ``pool_size``.
     """
@@ -66,6 +73,7 @@ class ReadDatabase:
             max_size=pool_size or settings.pool_size,
             max_inactive_connection_lifetime=1800,
             server_settings={"application_name": READ_APPLICATION_NAME, "timezone": "UTC"},
+            reset=_keep_session,
         )
         return cls(pool)
 
