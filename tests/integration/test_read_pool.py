@@ -8,6 +8,9 @@ seen with asyncpg's query logger, below the statement hooks ``counted_statements
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
 import pytest
 from sqlalchemy import Integer, bindparam, select
 
@@ -47,5 +50,28 @@ async def test_a_transaction_left_open_on_a_read_connection_is_still_rolled_back
         async with reads.pool.acquire() as conn:
             assert not conn.is_in_transaction()
         assert await reads.fetch_row(_READ, n=41) == (42,)
+    finally:
+        await reads.close()
+
+
+async def test_reads_waiting_for_a_connection_are_served_in_the_order_they_asked(settings: Settings) -> None:
+    reads = await ReadDatabase.open(settings.database, pool_size=1)
+    tickets, served = itertools.count(), []
+
+    async def read() -> None:
+        ticket = next(tickets)  # fetch_row asks for a turn before it first waits
+        await reads.fetch_row(_READ, n=ticket)
+        served.append(ticket)
+
+    try:
+        # Given one connection, and a new caller in every loop iteration (requests arriving under load)
+        callers = []
+        while len(served) < 50:
+            callers.append(asyncio.create_task(read()))
+            await asyncio.sleep(0)
+        await asyncio.gather(*callers)
+        # Then every read was served in the order it asked: none overtaken by a later one
+        assert len(served) > 50
+        assert served == sorted(served)
     finally:
         await reads.close()
