@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, func, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, bindparam, func, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by
 
 from storage.db import ReadDatabase
@@ -65,16 +65,27 @@ def _escaped(text: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _hits_of(source: SearchSource, query: ColumnElement[Any]) -> Select[Any]:
+    """The visible rows of ``source`` that match, ranked: only what ordering and counting need."""
+    t = source.table
+    return select(
+        literal_column(f"'{source.type}'", String).label("type"),
+        t.c.id.label("id"),
+        func.ts_rank(t.c.search_vector, query).label("score"),
+    ).where(t.c.search_vector.op("@@")(query), source.visible(t))
+
+
+def _shown_of(source: SearchSource, page: Any) -> Select[Any]:
+    """The page's rows of ``source`` with their title and the text their snippet is cut from."""
     t = source.table
     # The title leads, so a match in it is highlighted too; then the columns that say more.
     document = func.concat_ws(literal_column("' · '"), t.c[source.title], *(t.c[name] for name in source.snippet))
     return select(
-        literal_column(f"'{source.type}'", String).label("type"),
-        t.c.id.label("id"),
+        page.c.type,
+        page.c.id,
+        page.c.score,
         func.coalesce(t.c[source.title], literal_column("''")).label("title"),  # a song may have none yet
-        func.ts_rank(t.c.search_vector, query).label("score"),
         document.label("document"),
-    ).where(t.c.search_vector.op("@@")(query), source.visible(t))
+    ).select_from(page.join(t, and_(page.c.type == literal_column(f"'{source.type}'"), t.c.id == page.c.id)))
 
 
 @functools.cache
@@ -84,13 +95,14 @@ def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
         hits = union_all(*(_hits_of(SOURCES[name], query) for name in types)).cte("hits")
         total = select(func.count()).select_from(hits).scalar_subquery()
         order = (hits.c.score.desc(), hits.c.type, hits.c.id)
-        page = (
+        ranked = (
             select(hits)
             .order_by(*order)
             .limit(bindparam("limit", type_=Integer))
             .offset(bindparam("offset", type_=Integer))
-            .subquery("page")
+            .cte("ranked")
         )
+        page = union_all(*(_shown_of(SOURCES[name], ranked) for name in types)).subquery("page")
         snippet = func.ts_headline(
             literal_column("'cadenza_search'::regconfig"),
             _escaped(func.left(page.c.document, literal_column(str(SNIPPET_SOURCE_CHARACTERS)))),
