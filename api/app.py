@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,6 +54,7 @@ from storage.db import ReadDatabase, create_engine, create_session_factory
 from storage.objects import create_object_store
 
 
+@functools.cache  # once per process: the first app's startup is the process's (tests start many apps)
 def freeze_long_lived_objects() -> None:
     """Move what startup built (~170,000 objects: routes, schemas, models, SQL) out of the cyclic
     collector's sight. A full collection walks every tracked object: ~100 ms with them, during
@@ -86,7 +88,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            gc.unfreeze()  # what the app held becomes collectable again (tests start many apps)
             await store.close()
             await engine.dispose()
             await reads.close()

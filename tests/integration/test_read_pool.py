@@ -1,4 +1,5 @@
-"""The read pool sends each one-statement read and nothing else: one round trip per read.
+"""The read pool sends each one-statement read and nothing else (one round trip per read), serves
+waiting reads in order, and the web process keeps the collector off its startup objects.
 
 asyncpg's pool resets a connection on release with a query of its own (``pg_advisory_unlock_all();
 CLOSE ALL; UNLISTEN *; RESET ALL``), a second round trip for every read; the read pool releases
@@ -9,11 +10,14 @@ seen with asyncpg's query logger, below the statement hooks ``counted_statements
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import Integer, bindparam, select
 
+from api.app import create_app
 from core.settings import Settings
 from storage.db import ReadDatabase
 from storage.repositories.reads import CompiledRead
@@ -75,3 +79,11 @@ async def test_reads_waiting_for_a_connection_are_served_in_the_order_they_asked
         assert served == sorted(served)
     finally:
         await reads.close()
+
+
+async def test_the_web_process_freezes_what_startup_built_out_of_the_collectors_sight(settings: Settings) -> None:
+    # When the app has started (its lifespan ran)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        assert (await client.get("/health/live")).status_code == 200
+        # Then the objects startup built are frozen: a full collection does not walk them
+        assert gc.get_freeze_count() > 100_000
