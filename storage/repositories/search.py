@@ -32,6 +32,8 @@ HEADLINE_OPTIONS = (
     'StartSel=<mark>, StopSel=</mark>, MaxWords=20, MinWords=6, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
 )
 _SIMPLE = literal_column("'simple'::regconfig")
+#: A tie in score is listed in the order of ``SOURCES``, then by id.
+_ORDINAL = {name: place for place, name in enumerate(SOURCES)}
 #: Characters a snippet is cut from: ts_headline parses its whole text, and a chapter may hold
 #: 200,000; a match further on is found and ranked, its snippet shows the beginning.
 SNIPPET_SOURCE_CHARACTERS = 20_000
@@ -65,10 +67,11 @@ def _escaped(text: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _hits_of(source: SearchSource, query: ColumnElement[Any]) -> Select[Any]:
-    """The visible rows of ``source`` that match, ranked: only what ordering and counting need."""
+    """The visible rows of ``source`` that match, ranked: only what ordering and counting need
+    (the source as its place in ``SOURCES``: an integer sorts faster than its name)."""
     t = source.table
     return select(
-        literal_column(f"'{source.type}'", String).label("type"),
+        literal_column(str(_ORDINAL[source.type]), Integer).label("source"),
         t.c.id.label("id"),
         func.ts_rank(t.c.search_vector, query).label("score"),
     ).where(t.c.search_vector.op("@@")(query), source.visible(t))
@@ -80,12 +83,13 @@ def _shown_of(source: SearchSource, page: Any) -> Select[Any]:
     # The title leads, so a match in it is highlighted too; then the columns that say more.
     document = func.concat_ws(literal_column("' · '"), t.c[source.title], *(t.c[name] for name in source.snippet))
     return select(
-        page.c.type,
+        literal_column(f"'{source.type}'", String).label("type"),
+        page.c.source,
         page.c.id,
         page.c.score,
         func.coalesce(t.c[source.title], literal_column("''")).label("title"),  # a song may have none yet
         document.label("document"),
-    ).select_from(page.join(t, and_(page.c.type == literal_column(f"'{source.type}'"), t.c.id == page.c.id)))
+    ).select_from(page.join(t, and_(page.c.source == _ORDINAL[source.type], t.c.id == page.c.id)))
 
 
 @functools.cache
@@ -94,7 +98,7 @@ def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
         query = select(tsquery(mode)).scalar_subquery()
         hits = union_all(*(_hits_of(SOURCES[name], query) for name in types)).cte("hits")
         total = select(func.count()).select_from(hits).scalar_subquery()
-        order = (hits.c.score.desc(), hits.c.type, hits.c.id)
+        order = (hits.c.score.desc(), hits.c.source, hits.c.id)
         ranked = (
             select(hits)
             .order_by(*order)
@@ -116,7 +120,7 @@ def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
             literal_column("'snippet'"), snippet,
             literal_column("'score'"), page.c.score,
         )  # fmt: skip
-        ordered = aggregate_order_by(item, page.c.score.desc(), page.c.type, page.c.id)
+        ordered = aggregate_order_by(item, page.c.score.desc(), page.c.source, page.c.id)
         items = select(func.coalesce(func.json_agg(ordered), literal_column("'[]'"))).scalar_subquery()
         return select(caller_json(SUB), total, as_text(items))
 

@@ -150,5 +150,23 @@ def test_a_title_match_outranks_a_description_match_across_types(
     assert ids(api, None, w) == [song, course]
 
 
+def test_a_tie_in_score_lists_courses_then_chapters_songs_artists_albums_playlists_recordings(
+    api: Api, base_env: dict[str, str], world: World
+) -> None:
+    # Given an artist, a song and a course named by the same single word (the same rank: title only)
+    w = word()
+    teacher = world.people["teacher"]
+    assert teacher is not None
+    artist = insert(base_env, "artists", name=w)
+    song = insert(base_env, "songs", title=w)
+    course = insert(base_env, "courses", teacher_id=uuid.UUID(teacher.id), title=w, is_published=True)
+
+    body = found(api, None, w)
+
+    # Then they tie and are listed in the order of the sources, whatever their names' alphabet
+    assert len({item["score"] for item in body["items"]}) == 1
+    assert [item["id"] for item in body["items"]] == [course, song, artist]
+
+
 def test_an_unknown_type_is_refused(api: Api) -> None:
     error(api.http.get("/api/v1/search", params={"q": "bach", "types": "course,lesson"}), 422, "unknown_search_type")
