@@ -56,6 +56,8 @@ def tsquery(mode: PrefixMode) -> ColumnElement[Any]:
     if mode is PrefixMode.NONE:
         return head
     prefix = func.cadenza_prefix_query(bindparam("prefix", type_=String), type_=TSQUERY)  # migration 0008
+    if mode is PrefixMode.ONLY:
+        return prefix
     return head.op("&&" if mode is PrefixMode.AND else "||", return_type=TSQUERY)(prefix)
 
 

@@ -23,6 +23,7 @@ class PrefixMode(enum.StrEnum):
     NONE = "none"  # websearch only
     AND = "and"  # head && prefix:*
     OR = "or"  # head || prefix:* (the word before the prefix is "or")
+    ONLY = "only"  # prefix:* (nothing before it makes a word: websearch would be empty, with a NOTICE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,9 @@ def split_search_text(text: str) -> SearchText:
     if negated or in_quote:
         return SearchText(text, "", PrefixMode.NONE)
     words = before.split()
+    head, mode = before, PrefixMode.AND
     if before[-1:].isspace() and words and words[-1].lower() == "or":
-        head = before.rstrip()[: -len(words[-1])]
-        return SearchText(head, match.group(), PrefixMode.OR)
-    return SearchText(before, match.group(), PrefixMode.AND)
+        head, mode = before.rstrip()[: -len(words[-1])], PrefixMode.OR
+    if not any(character.isalnum() for character in head):
+        return SearchText("", match.group(), PrefixMode.ONLY)
+    return SearchText(head, match.group(), mode)

@@ -107,6 +107,28 @@ async def test_a_vector_follows_an_update_made_with_plain_sql(conn: asyncpg.Conn
     assert total == 0
 
 
+async def test_a_word_being_typed_alone_is_asked_as_a_prefix_only(conn: asyncpg.Connection) -> None:
+    # Given a word typed alone (type-ahead's most common question)
+    await conn.execute("INSERT INTO artists (id, name) VALUES (gen_random_uuid(), 'Bohuslav Martinů')")
+    text = split_search_text("martin")
+    sql, args = _search(("artist",), text.mode).bind(
+        {"sub": None, "head": text.head, "prefix": text.prefix, "limit": 10, "offset": 0}
+    )
+    notices: list[str] = []
+
+    def heard(_: object, message: asyncpg.PostgresLogMessage) -> None:
+        notices.append(message.message)
+
+    conn.add_log_listener(heard)
+    try:
+        _, total, _ = await conn.fetchrow(sql, *args)
+    finally:
+        conn.remove_log_listener(heard)
+    # Then it is found, and no empty websearch part is parsed beside it (a NOTICE for each use)
+    assert total >= 1
+    assert notices == []
+
+
 async def _song_ids(reads: ReadDatabase, question: str) -> list[object]:
     _, _, hits = await search(reads, None, split_search_text(question), ["song", "album"], limit=10)
     return [hit.id for hit in hits]

@@ -7,7 +7,9 @@ import pytest
 from storage.repositories.search_text import PrefixMode, SearchText, split_search_text
 
 CASES = [
-    ("beeth", SearchText("", "beeth", PrefixMode.AND)),
+    ("beeth", SearchText("", "beeth", PrefixMode.ONLY)),  # no websearch part: only the prefix
+    ("  (beeth", SearchText("", "beeth", PrefixMode.ONLY)),
+    ("or beeth", SearchText("", "beeth", PrefixMode.ONLY)),
     ("moonlight sona", SearchText("moonlight ", "sona", PrefixMode.AND)),
     ("moonlight sonata ", SearchText("moonlight sonata ", "", PrefixMode.NONE)),
     ("bach or beeth", SearchText("bach ", "beeth", PrefixMode.OR)),
@@ -20,8 +22,8 @@ CASES = [
     ("o'bri", SearchText("o'", "bri", PrefixMode.AND)),
     ("snake_ca", SearchText("snake_", "ca", PrefixMode.AND)),  # "_" separates words for PostgreSQL
     ("c#", SearchText("c#", "", PrefixMode.NONE)),
-    ("dvoř", SearchText("", "dvoř", PrefixMode.AND)),
-    ("dvor\u030c", SearchText("", "dvoř", PrefixMode.AND)),  # decomposed accents are composed first
+    ("dvoř", SearchText("", "dvoř", PrefixMode.ONLY)),
+    ("dvor\u030c", SearchText("", "dvoř", PrefixMode.ONLY)),  # decomposed accents are composed first
     ("op. 27", SearchText("op. ", "27", PrefixMode.AND)),
     ("!!!", SearchText("!!!", "", PrefixMode.NONE)),
 ]
