@@ -50,8 +50,10 @@ class SearchHit(msgspec.Struct, frozen=True):
 def tsquery(mode: PrefixMode) -> ColumnElement[Any]:
     """The query of the ``head`` and ``prefix`` parameters, combined as ``mode`` says.
 
-    Used as a scalar subquery (an InitPlan: computed once per execution). Written inline, a
-    prepared statement's generic plan would build it again for every row it filters and ranks."""
+    Built once per execution in the CTE ``question``, which every use reads as a scalar subquery.
+    Written inline, a prepared statement's generic plan would build it again for every row it
+    filters and ranks; as one scalar subquery per use, once per use (an InitPlan each: seven for
+    three types, 0.1 ms apiece)."""
     head = func.websearch_to_tsquery(_SIMPLE, func.cadenza_unaccent(bindparam("head", type_=String)), type_=TSQUERY)
     if mode is PrefixMode.NONE:
         return head
@@ -91,13 +93,14 @@ def _shown_of(source: SearchSource, page: Any) -> Select[Any]:
         page.c.score,
         func.coalesce(t.c[source.title], literal_column("''")).label("title"),  # a song may have none yet
         document.label("document"),
-    ).select_from(page.join(t, and_(page.c.source == _ORDINAL[source.type], t.c.id == page.c.id)))
+    ).select_from(page.join(t, and_(page.c.source == literal_column(str(_ORDINAL[source.type])), t.c.id == page.c.id)))
 
 
 @functools.cache
 def _search(types: tuple[str, ...], mode: PrefixMode) -> CompiledRead:
     def build() -> Select[Any]:
-        query = select(tsquery(mode)).scalar_subquery()
+        question = select(tsquery(mode).label("query")).cte("question")
+        query = select(question.c.query).scalar_subquery()
         hits = union_all(*(_hits_of(SOURCES[name], query) for name in types)).cte("hits")
         total = select(func.count()).select_from(hits).scalar_subquery()
         order = (hits.c.score.desc(), hits.c.source, hits.c.id)
