@@ -2,11 +2,12 @@
 
 The statement is a ``UNION ALL`` of one ranked subquery per requested type (each filtered by its
 ``search_vector @@ query``, which its GIN index answers, and by the caller's visibility), kept as
-the CTE ``hits``; beside the caller's account row it returns how many hits there are and one
-page of them, best first, with a snippet cut by ``ts_headline`` for the page's rows only.
+the CTE ``hits`` (source, id and score only); beside the caller's account row it returns how many
+hits there are and one page of them, best first, joined back to their tables for the title and a
+snippet cut by ``ts_headline``, for the page's rows only.
 
 The query is ``websearch_to_tsquery`` of the text, joined to the word being typed as a prefix
-(``storage.repositories.search_text``); both go through ``cadenza_unaccent``, the immutable
+(``storage.repositories.search_text``), built once per execution (the CTE ``question``); both go through ``cadenza_unaccent``, the immutable
 wrapper the ``search_vector`` columns are built with (migration 0008), so accents never matter.
 Snippets are HTML: the text is escaped first and matches are wrapped in ``<mark>``.
 """
