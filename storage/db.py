@@ -56,8 +56,9 @@ class ReadDatabase:
     No transaction wraps a statement (a lone statement is its own snapshot: no BEGIN and ROLLBACK
     round trips), no pre-ping (a round trip per checkout; a connection found dead when used is
     replaced and the statement retried once) and no reset query on release (``_keep_session``).
-    Sessions use UTC, so timestamps rendered into JSON carry ``+00:00`` whatever the server's zone. Connections open on demand (a web process
-    starts while PostgreSQL is down; readiness reports it) and stay up to ``pool_size``.
+    Sessions use UTC, so timestamps rendered into JSON carry ``+00:00`` whatever the server's zone.
+    Connections open on demand (a web process starts while PostgreSQL is down; readiness reports
+    it) and stay up to ``pool_size``.
     """
 
     #: Called with each statement as it is sent; the statement-count tests listen here.
