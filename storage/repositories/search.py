@@ -7,8 +7,9 @@ hits there are and one page of them, best first, joined back to their tables for
 snippet cut by ``ts_headline``, for the page's rows only.
 
 The query is ``websearch_to_tsquery`` of the text, joined to the word being typed as a prefix
-(``storage.repositories.search_text``), built once per execution (the CTE ``question``); both go through ``cadenza_unaccent``, the immutable
-wrapper the ``search_vector`` columns are built with (migration 0008), so accents never matter.
+(``storage.repositories.search_text``) and built once per execution (the CTE ``question``);
+both go through ``cadenza_unaccent``, the immutable wrapper the ``search_vector`` columns are
+built with (migration 0008), so accents never matter.
 Snippets are HTML: the text is escaped first and matches are wrapped in ``<mark>``.
 """
 
