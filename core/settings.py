@@ -341,4 +341,7 @@ def _sweep_settings(env: Mapping[str, str]) -> SweepSettings:
         part_file_age_seconds=_positive_int(env, "SWEEP_PART_FILE_AGE_SECONDS", d.part_file_age_seconds),
         outbox_retention_seconds=_positive_int(env, "OUTBOX_RETENTION_SECONDS", d.outbox_retention_seconds),
         token_retention_seconds=_positive_int(env, "TOKEN_RETENTION_SECONDS", d.token_retention_seconds),
+        webhook_delivery_retention_seconds=_positive_int(
+            env, "WEBHOOK_DELIVERY_RETENTION_SECONDS", d.webhook_delivery_retention_seconds
+        ),
     )

@@ -24,3 +24,6 @@ class SweepSettings:
     #: Spent account and refresh tokens are kept this long after use, revocation or expiry
     #: (``TOKEN_RETENTION_SECONDS``).
     token_retention_seconds: int = DAY
+    #: Settled webhook deliveries (succeeded, or failed for good) are kept this long after their
+    #: last attempt: the log a user reads (``WEBHOOK_DELIVERY_RETENTION_SECONDS``).
+    webhook_delivery_retention_seconds: int = 30 * DAY

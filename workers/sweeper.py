@@ -5,8 +5,8 @@ Each round, with the retentions of ``core.sweep_settings``:
 - temporary directories of worker processes that are gone (``workers.workdirs``; the relay must
   run on the same host, with the same ``TMPDIR``, as the workers whose directories it sweeps);
 - part files of interrupted ``LocalStore`` writes (``storage.objects.leftovers``);
-- published outbox rows, used or expired mailed tokens, expired or revoked refresh tokens
-  (``storage.repositories.retention``, which says what each keeps).
+- published outbox rows, used or expired mailed tokens, expired or revoked refresh tokens,
+  settled webhook deliveries (``storage.repositories.retention``, which says what each keeps).
 
 A round that meets a transient fault is skipped; files and rows wait for the next one.
 """
@@ -44,6 +44,7 @@ class Swept:
     outbox_rows: int = 0
     account_tokens: int = 0
     refresh_tokens: int = 0
+    webhook_deliveries: int = 0
 
 
 class Sweeper:
@@ -92,7 +93,9 @@ class Sweeper:
             token_cutoff = _ago(moment, self.settings.token_retention_seconds)
             account = await rows.delete_spent_account_tokens(token_cutoff)
             refresh = await rows.delete_dead_refresh_tokens(token_cutoff)
-        return Swept(len(workdirs), len(parts), outbox, account, refresh)
+            deliveries_cutoff = _ago(moment, self.settings.webhook_delivery_retention_seconds)
+            deliveries = await rows.delete_settled_webhook_deliveries(deliveries_cutoff)
+        return Swept(len(workdirs), len(parts), outbox, account, refresh, deliveries)
 
 
 def _ago(now: dt.datetime, seconds: int) -> dt.datetime:

@@ -1,4 +1,4 @@
-"""Deleting rows nothing needs any more: published outbox rows, spent account and refresh tokens.
+"""Deleting rows nothing needs any more: published outbox rows, spent tokens, settled webhook deliveries.
 
 Each delete keeps what something still reads:
 
@@ -10,6 +10,8 @@ Each delete keeps what something still reads:
 - refresh tokens: an expired one is refused anyway; a revoked one belongs to a revoked family.
   A used (rotated) token that has not expired is kept: presenting it again is how reuse is
   detected and its family revoked.
+- webhook deliveries: a settled one (succeeded, or failed for good) is only the log a user reads;
+  a pending one is work the outbox still carries, however old.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.jobs import OutboxMessage
 from storage.models.users import AccountToken, RefreshToken
+from storage.models.webhooks import WebhookDelivery
 
 
 class RetentionRepository:
@@ -49,4 +52,10 @@ class RetentionRepository:
                 and_(RefreshToken.revoked_at.is_not(None), RefreshToken.revoked_at < before),
             )
         )
+        return (await self.session.execute(stmt)).rowcount or 0
+
+    async def delete_settled_webhook_deliveries(self, before: dt.datetime) -> int:
+        """Deliveries that succeeded or failed for good, last tried before ``before``."""
+        last = func.coalesce(WebhookDelivery.last_attempt_at, WebhookDelivery.created_at)
+        stmt = delete(WebhookDelivery).where(WebhookDelivery.status.in_(["succeeded", "failed"]), last < before)
         return (await self.session.execute(stmt)).rowcount or 0

@@ -17,6 +17,7 @@ from core.sweep_settings import SweepSettings
 from storage.models import User
 from storage.models.jobs import OutboxMessage
 from storage.models.users import AccountToken, RefreshToken
+from storage.models.webhooks import Webhook, WebhookDelivery
 from workers.runtime import WorkerContext
 from workers.sweeper import Sweeper
 from workers.workdirs import new_workdir, owner_pid
@@ -114,6 +115,15 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
             id=new_id(), user_id=user.id, family_id=new_id(), expires_at=expires, used_at=used, revoked_at=revoked
         )
 
+    hook = Webhook(id=new_id(), user_id=user.id, url="https://hooks.example.test/x", events=["*"], secret="whsec_x")
+
+    def delivery(status: str, *, created: dt.datetime, tried: dt.datetime | None) -> WebhookDelivery:
+        return WebhookDelivery(
+            id=new_id(), webhook_id=hook.id, event="recording.ready", event_key=new_id().hex, payload={},
+            status=status, attempts=1 if tried else 0, created_at=created, last_attempt_at=tried,
+            delivered_at=tried if status == "succeeded" else None,
+        )
+
     # Given rows of every kind, old and recent
     gone = {
         "old sent step row": outbox("probe", sent=days(8)),
@@ -122,6 +132,8 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
         "token expired 2 days ago": account(used=None, expires=days(2)),
         "refresh expired 2 days ago": refresh(expires=days(2), used=days(3)),
         "refresh revoked 2 days ago": refresh(expires=days(-5), revoked=days(2)),
+        "delivery that succeeded 31 days ago": delivery("succeeded", created=days(31), tried=days(31)),
+        "delivery that failed for good 31 days ago": delivery("failed", created=days(32), tried=days(31)),
     }
     kept = {
         "old untaken task row (broker-loss recovery)": outbox("profile_photo", sent=days(8)),
@@ -130,9 +142,16 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
         "live token": account(used=None, expires=days(-1)),
         "rotated refresh token not expired (reuse detection)": refresh(expires=days(-5), used=days(2)),
         "live refresh token": refresh(expires=days(-5)),
+        "delivery that succeeded 29 days ago": delivery("succeeded", created=days(29), tried=days(29)),
+        "delivery last tried 2 days ago, created 40 days ago": delivery("failed", created=days(40), tried=days(2)),
+        "pending delivery created 40 days ago (the outbox still carries it)": delivery(
+            "pending", created=days(40), tried=None
+        ),
     }
     async with worker_ctx.sessions.begin() as session:
         session.add(user)
+        await session.flush()
+        session.add(hook)
         await session.flush()
         session.add_all([*gone.values(), *kept.values()])
 
@@ -147,7 +166,7 @@ async def test_the_sweeper_deletes_spent_rows_and_keeps_what_is_still_read(
     finally:
         # The rows are made up: later tests on the session's database must not meet them.
         async with worker_ctx.sessions.begin() as session:
-            for row in [*gone.values(), *kept.values()]:
+            for row in [*gone.values(), *kept.values(), hook]:
                 await session.execute(delete(type(row)).where(type(row).id == row.id))  # type: ignore[attr-defined]
 
 

@@ -267,5 +267,10 @@ def test_sweep_retentions_are_read_from_the_environment_and_checked() -> None:
     assert settings.sweep.outbox_retention_seconds == 3600
     assert settings.sweep.workdir_age_seconds == 60
     assert settings.sweep.token_retention_seconds == 86400
+    assert settings.sweep.webhook_delivery_retention_seconds == 30 * 86400
+    longer = Settings.from_env({**env, "WEBHOOK_DELIVERY_RETENTION_SECONDS": "7200"})
+    assert longer.sweep.webhook_delivery_retention_seconds == 7200
     with pytest.raises(SettingsError, match="TOKEN_RETENTION_SECONDS"):
         Settings.from_env({**env, "TOKEN_RETENTION_SECONDS": "0"})
+    with pytest.raises(SettingsError, match="WEBHOOK_DELIVERY_RETENTION_SECONDS"):
+        Settings.from_env({**env, "WEBHOOK_DELIVERY_RETENTION_SECONDS": "-1"})
