@@ -32,7 +32,7 @@ from api.jobs.controllers import JobsController
 from api.learning.controllers import AdminPlansController, MyLearningController
 from api.library import AlbumsController, ArtistsController, GenresController, SongsController
 from api.media.controllers import MediaController
-from api.metrics import MetricsController, prometheus_config
+from api.metrics import MetricsController
 from api.middleware import RequestIdMiddleware
 from api.notifications.controllers import NotificationsController
 from api.notifications.settings import NotificationSettingsController
@@ -42,6 +42,7 @@ from api.pages.controllers import PagesController
 from api.playlists.controllers import PlaylistsController
 from api.recordings.controllers import RecordingsController
 from api.relationships.controllers import RelationshipsController
+from api.request_metrics import RequestMetrics
 from api.search.controllers import SearchController
 from api.social.controllers import SocialController
 from api.quizzes import QuizzesController
@@ -148,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         lifespan=[lifespan],
         plugins=[channels],
-        middleware=[prometheus_config().middleware],
+        middleware=[RequestMetrics],
         exception_handlers={Exception: handle_exception},
         openapi_config=OpenAPIConfig(
             title="Cadenza API",

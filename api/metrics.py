@@ -1,7 +1,7 @@
 """Prometheus metrics of the web process: ``GET /metrics``.
 
-Request count, latency and in-progress gauges come from Litestar's Prometheus middleware, with
-the route template as the path label (no per-id series). Queue depths are read when scraped, from
+Request count, latency and in-progress gauges come from ``api.request_metrics``, with the route
+template as the path label (no per-id series). Queue depths are read when scraped, from
 Dramatiq's Redis keys and the outbox, so every web replica reports the same shared numbers.
 
 A scrape costs a Redis SCAN and a database query, and the API listener is public, so ``/metrics``
@@ -15,7 +15,6 @@ import hmac
 import logging
 
 from litestar import Controller, Request, Response, get
-from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
 from api.context import AppContext
@@ -32,15 +31,6 @@ QUEUE_MESSAGES = Gauge(
     ["queue", "state"],
 )
 BROKER_UP = Gauge("cadenza_broker_up", "1 when the broker (Redis) answered the last scrape, else 0")
-
-
-def prometheus_config() -> PrometheusConfig:
-    return PrometheusConfig(
-        app_name="cadenza",
-        prefix="cadenza",
-        group_path=True,  # /api/v1/recordings/{recording_id:uuid}, not one series per recording
-        exclude=["^/metrics", "^/health/"],
-    )
 
 
 class MetricsController(Controller):
