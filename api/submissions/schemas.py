@@ -39,6 +39,10 @@ class SubmissionOut(msgspec.Struct):
     grade: int | None
     feedback: str | None
     created_at: dt.datetime
+    #: When the work now handed in came: its recording's upload (a replaced file is handed in anew).
+    handed_in_at: dt.datetime
+    #: Handed in after the block's ``due_at`` (never late without one). Late work is taken, and marked.
+    late: bool
 
 
 class SubmissionPage(msgspec.Struct):

@@ -55,6 +55,7 @@ def _note(fields: dict[str, str]) -> str | None:
 async def _body(session: AsyncSession, submission: Submission, job_id: uuid.UUID | None = None) -> SubmissionOut:
     student = await UserRepository(session).get(submission.student_id)
     recording = await RecordingRepository(session).get(submission.recording_id)
+    due_at = await SubmissionRepository(session).due_at(submission.block_id)
     if job_id is None:
         job = await JobRepository(session).latest_for_recording(submission.recording_id)
         job_id = job.id if job else None
@@ -70,6 +71,8 @@ async def _body(session: AsyncSession, submission: Submission, job_id: uuid.UUID
         grade=submission.grade,
         feedback=submission.feedback,
         created_at=submission.created_at,
+        handed_in_at=recording.created_at,
+        late=due_at is not None and recording.created_at > due_at,
     )
 
 

@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, func, or_, select
 from sqlalchemy.dialects.postgresql import UUID
 
 from storage.db import ReadDatabase
@@ -26,6 +26,7 @@ from storage.repositories.reads import CallerRow, CompiledRead, as_text, caller_
 #: The keys of each item, in the field order of ``api``'s ``SubmissionOut`` (a test keeps them equal).
 SUBMISSION_FIELDS = (
     "id", "block_id", "student", "recording_id", "job_id", "status", "note", "grade", "feedback", "created_at",
+    "handed_in_at", "late",
 )  # fmt: skip
 PERSON_FIELDS = ("id", "username", "display_name")
 
@@ -82,11 +83,16 @@ def _build() -> Select[Any]:
         select(jobs.c.id).where(jobs.c.recording_id == subs.c.recording_id).order_by(jobs.c.created_at.desc()).limit(1)
     )
     status = select(recs.c.status).where(recs.c.id == subs.c.recording_id)
+    handed_in = select(recs.c.created_at).where(recs.c.id == subs.c.recording_id)
+    blocks = ContentBlock.__table__
+    due = select(blocks.c.due_at).where(blocks.c.id == subs.c.block_id).scalar_subquery()
     columns: dict[str, Any] = {name: subs.c[name] for name in SUBMISSION_FIELDS if name in subs.c}
     columns |= {
         "student": student.scalar_subquery(),
         "job_id": latest_job.scalar_subquery(),
         "status": status.scalar_subquery(),
+        "handed_in_at": handed_in.scalar_subquery(),
+        "late": func.coalesce(handed_in.scalar_subquery() > due, false()),
     }
     where = [subs.c.block_id == _BLOCK, or_(subs.c.student_id == _SUB, _sees_everyone())]
     total, items = json_page(subs, json_object(SUBMISSION_FIELDS, columns), where)

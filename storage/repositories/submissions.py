@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,10 @@ class SubmissionRepository:
     async def add(self, submission: Submission) -> None:
         self.session.add(submission)
         await self.session.flush()
+
+    async def due_at(self, block_id: uuid.UUID) -> dt.datetime | None:
+        """When the assignment block's work is due (``None``: no due time, or no such block)."""
+        return await self.session.scalar(select(ContentBlock.due_at).where(ContentBlock.id == block_id))
 
     async def with_teacher(
         self, submission_id: uuid.UUID, *, for_update: bool = False

@@ -3,6 +3,7 @@ teacher; replacing, withdrawing, grading (with a notification), and a course del
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tests.api.quiz_support import (  # noqa: F401 - the fixtures
     teacher_fixture,
 )
 from tests.e2e.api import Account, Api
+from tests.e2e.auth_support import sql
 from tests.e2e.authz_support import notifications, verified
 from tests.statement_count import counted_statements
 
@@ -170,3 +172,33 @@ def test_withdrawing_or_deleting_the_course_leaves_the_recording_to_the_student(
     assert api.recording(student, kept["recording_id"])["owner_id"] == student.id
     # ... and the teacher of the gone course no longer sees it
     assert api.http.get(f"/api/v1/recordings/{kept['recording_id']}", headers=teacher.headers).status_code == 404
+
+
+def test_work_handed_in_after_the_due_time_is_taken_and_marked_late(
+    api: Api, base_env: dict[str, str], teacher: Account, student: Account
+) -> None:
+    db = base_env["DATABASE_URL"]
+    c = course(db, teacher)
+    enroll(db, c, student)
+    past, future, undated = block(db, c), block(db, c), block(db, c)
+    sql(db, "UPDATE content_blocks SET due_at = now() - interval '1 day' WHERE id = $1", uuid.UUID(past))
+    sql(db, "UPDATE content_blocks SET due_at = now() + interval '1 day' WHERE id = $1", uuid.UUID(future))
+
+    # When the student hands work in to each block
+    blocks = {"past": past, "future": future, "none": undated}
+    handed = {name: submit(api, student, block_id).json() for name, block_id in blocks.items()}
+
+    # Then the late one is taken (202) and marked, in its answer and in the teacher's list
+    assert {name: body["late"] for name, body in handed.items()} == {"past": True, "future": False, "none": False}
+    assert all(body["handed_in_at"] for body in handed.values())
+    [listed] = _listing(api, teacher, past)
+    assert (listed["late"], listed["handed_in_at"]) == (True, handed["past"]["handed_in_at"])
+    [on_time] = _listing(api, teacher, future)
+    assert on_time["late"] is False
+
+    # And a file replaced after the due time is work handed in late
+    sql(db, "UPDATE content_blocks SET due_at = now() - interval '1 second' WHERE id = $1", uuid.UUID(future))
+    replaced = replace(api, student, handed["future"]["id"]).json()
+    assert replaced["late"] is True and replaced["handed_in_at"] > handed["future"]["handed_in_at"]
+    [listed] = _listing(api, teacher, future)
+    assert listed["late"] is True
