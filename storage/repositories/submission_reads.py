@@ -76,26 +76,28 @@ def _sees_everyone() -> ColumnElement[bool]:
 
 def _build() -> Select[Any]:
     subs, users, recs, jobs = Submission.__table__, User.__table__, Recording.__table__, Job.__table__
+    blocks = ContentBlock.__table__
+    # Each submission with its recording's status and upload time, read once per row.
+    rows = (
+        select(subs, recs.c.status, recs.c.created_at.label("handed_in_at"))
+        .join_from(subs, recs, recs.c.id == subs.c.recording_id)
+        .subquery("submission")
+    )
     student = select(json_object(PERSON_FIELDS, {f: users.c[f] for f in PERSON_FIELDS})).where(
-        users.c.id == subs.c.student_id
+        users.c.id == rows.c.student_id
     )
     latest_job = (
-        select(jobs.c.id).where(jobs.c.recording_id == subs.c.recording_id).order_by(jobs.c.created_at.desc()).limit(1)
+        select(jobs.c.id).where(jobs.c.recording_id == rows.c.recording_id).order_by(jobs.c.created_at.desc()).limit(1)
     )
-    status = select(recs.c.status).where(recs.c.id == subs.c.recording_id)
-    handed_in = select(recs.c.created_at).where(recs.c.id == subs.c.recording_id)
-    blocks = ContentBlock.__table__
-    due = select(blocks.c.due_at).where(blocks.c.id == subs.c.block_id).scalar_subquery()
-    columns: dict[str, Any] = {name: subs.c[name] for name in SUBMISSION_FIELDS if name in subs.c}
+    due = select(blocks.c.due_at).where(blocks.c.id == _BLOCK).scalar_subquery()  # one block: read once
+    columns: dict[str, Any] = {name: rows.c[name] for name in SUBMISSION_FIELDS if name in rows.c}
     columns |= {
         "student": student.scalar_subquery(),
         "job_id": latest_job.scalar_subquery(),
-        "status": status.scalar_subquery(),
-        "handed_in_at": handed_in.scalar_subquery(),
-        "late": func.coalesce(handed_in.scalar_subquery() > due, false()),
+        "late": func.coalesce(rows.c.handed_in_at > due, false()),
     }
-    where = [subs.c.block_id == _BLOCK, or_(subs.c.student_id == _SUB, _sees_everyone())]
-    total, items = json_page(subs, json_object(SUBMISSION_FIELDS, columns), where)
+    where = [rows.c.block_id == _BLOCK, or_(rows.c.student_id == _SUB, _sees_everyone())]
+    total, items = json_page(rows, json_object(SUBMISSION_FIELDS, columns), where)
     return select(caller_json(_SUB), _block_facts(), total, items)
 
 
